@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Start a local Mosquitto from tests/broker/mosquitto.conf.in.
+#   source scripts/broker.sh; broker_start <tcp_port> <ws_port> <state_dir>; ...; broker_stop
+# broker_start waits (bounded) until both listeners accept connections.
+# Sets BROKER_PID, and broker_stop is safe to call twice.
+
+broker_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+broker_wait_port() { # port, tries (100 ms apart)
+  local port=$1 tries=${2:-100}
+  for ((i = 0; i < tries; i++)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    kill -0 "$BROKER_PID" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+broker_start() {
+  local tcp=$1 ws=$2 dir=$3 root
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  mkdir -p "$dir"
+  sed -e "s|@TCP_PORT@|$tcp|" -e "s|@WS_PORT@|$ws|" -e "s|@DATA_DIR@|$dir|" \
+    "$root/tests/broker/mosquitto.conf.in" >"$dir/mosquitto.conf"
+  local bin=mosquitto
+  command -v mosquitto >/dev/null 2>&1 || bin=/usr/sbin/mosquitto
+  "$bin" -c "$dir/mosquitto.conf" >>"$dir/mosquitto.log" 2>&1 &
+  BROKER_PID=$!
+  if ! broker_wait_port "$tcp" || ! broker_wait_port "$ws"; then
+    echo "mosquitto failed to start; its log:" >&2
+    cat "$dir/mosquitto.log" >&2
+    return 1
+  fi
+  echo "mosquitto (pid $BROKER_PID): mqtt://127.0.0.1:$tcp  ws://127.0.0.1:$ws  log $dir/mosquitto.log"
+}
+
+broker_stop() {
+  if [ -n "${BROKER_PID:-}" ] && kill -0 "$BROKER_PID" 2>/dev/null; then
+    kill "$BROKER_PID" 2>/dev/null || true
+    wait "$BROKER_PID" 2>/dev/null || true
+  fi
+  BROKER_PID=
+}
