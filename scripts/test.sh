@@ -48,7 +48,7 @@ wasm_tests() {
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   CHROMEDRIVER="$(command -v chromedriver)" \
   WASM_BINDGEN_TEST_TIMEOUT=120 \
-    cargo test --target wasm32-unknown-unknown -p mqtt-proto -p client-wasm
+    cargo test --target wasm32-unknown-unknown -p mqtt-proto -p client-wasm --tests
 }
 stage wasm wasm_tests
 

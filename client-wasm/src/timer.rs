@@ -45,7 +45,10 @@ impl Timeout {
         });
         let ms = i32::try_from(ms).unwrap_or(i32::MAX);
         let id = set_timeout(closure.as_ref().unchecked_ref(), ms);
-        Self { id, _closure: closure }
+        Self {
+            id,
+            _closure: closure,
+        }
     }
 }
 

@@ -74,32 +74,48 @@ impl fmt::Debug for WsTransport {
 
 impl WsTransport {
     /// Opens `url` with subprotocol `mqtt`; `sink` receives every [`TransportEvent`].
-    pub fn open(url: &str, sink: impl FnMut(TransportEvent) + 'static) -> Result<Self, TransportError> {
+    pub fn open(
+        url: &str,
+        sink: impl FnMut(TransportEvent) + 'static,
+    ) -> Result<Self, TransportError> {
         let ws = WebSocket::new_with_str(url, SUBPROTOCOL)
             .map_err(|e| TransportError::InvalidUrl(js_error_text(&e)))?;
         ws.set_binary_type(BinaryType::Arraybuffer);
         let sink: Sink = Rc::new(RefCell::new(sink));
 
         let s = sink.clone();
-        let on_open = Closure::<dyn FnMut(Event)>::new(move |_: Event| deliver(&s, TransportEvent::Open));
+        let on_open =
+            Closure::<dyn FnMut(Event)>::new(move |_: Event| deliver(&s, TransportEvent::Open));
         let s = sink.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             // Text frames are not MQTT; only ArrayBuffers carry packets.
             if let Ok(buf) = e.data().dyn_into::<js_sys::ArrayBuffer>() {
-                deliver(&s, TransportEvent::Bytes(js_sys::Uint8Array::new(&buf).to_vec()));
+                deliver(
+                    &s,
+                    TransportEvent::Bytes(js_sys::Uint8Array::new(&buf).to_vec()),
+                );
             }
         });
         let s = sink;
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
             deliver(
                 &s,
-                TransportEvent::Closed { code: e.code(), reason: e.reason(), clean: e.was_clean() },
+                TransportEvent::Closed {
+                    code: e.code(),
+                    reason: e.reason(),
+                    clean: e.was_clean(),
+                },
             );
         });
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        Ok(Self { ws, _on_open: on_open, _on_message: on_message, _on_close: on_close })
+        Ok(Self {
+            ws,
+            _on_open: on_open,
+            _on_message: on_message,
+            _on_close: on_close,
+        })
     }
 
     /// Sends one binary message.
@@ -107,7 +123,9 @@ impl WsTransport {
         if self.ws.ready_state() != WebSocket::OPEN {
             return Err(TransportError::NotOpen);
         }
-        self.ws.send_with_u8_array(bytes).map_err(|_| TransportError::NotOpen)
+        self.ws
+            .send_with_u8_array(bytes)
+            .map_err(|_| TransportError::NotOpen)
     }
 
     /// Bytes queued in the browser but not yet sent.

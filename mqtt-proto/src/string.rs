@@ -121,14 +121,6 @@ impl TryFrom<Bytes> for MqttString {
     }
 }
 
-impl TryFrom<&str> for MqttString {
-    type Error = StringError;
-
-    fn try_from(s: &str) -> Result<Self, StringError> {
-        Self::new(s)
-    }
-}
-
 impl TryFrom<alloc::string::String> for MqttString {
     type Error = StringError;
 

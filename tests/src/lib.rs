@@ -2,6 +2,10 @@
 //! blocking TCP link that reads whole MQTT frames.
 #![forbid(unsafe_code)]
 
+pub mod broker;
+
+pub use broker::Broker;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
@@ -13,15 +17,17 @@ use std::time::Duration;
 /// When the variable is missing: these tests need the real broker, run them
 /// with `scripts/test.sh`.
 pub fn broker_tcp_addr() -> String {
-    std::env::var("MQTT_TCP_ADDR")
-        .expect("MQTT_TCP_ADDR is not set: run the tests with scripts/test.sh, which starts Mosquitto")
+    std::env::var("MQTT_TCP_ADDR").expect(
+        "MQTT_TCP_ADDR is not set: run the tests with scripts/test.sh, which starts Mosquitto",
+    )
 }
 
 /// Opens a TCP connection to the test broker with a read timeout, so a test
 /// that waits for a packet that never comes fails instead of hanging.
 pub fn connect_tcp() -> TcpStream {
     let s = TcpStream::connect(broker_tcp_addr()).expect("broker reachable");
-    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
     s.set_nodelay(true).expect("nodelay");
     s
 }

@@ -7,7 +7,7 @@ use crate::hooks::ConnectionHandle;
 use crate::state::LinkStatus;
 
 /// Props of [`ConnectForm`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Debug)]
 pub struct ConnectFormProps {
     /// The connection to drive.
     pub conn: ConnectionHandle,

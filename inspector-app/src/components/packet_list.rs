@@ -5,7 +5,7 @@ use yew::prelude::*;
 use crate::state::TraceEntry;
 
 /// Props of [`PacketList`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Debug)]
 pub struct PacketListProps {
     /// Packets, oldest first.
     pub trace: Vec<TraceEntry>,
@@ -32,5 +32,9 @@ pub fn packet_list(props: &PacketListProps) -> Html {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -11,7 +11,7 @@ use yew::prelude::*;
 use crate::state::{ConnectionAction, ConnectionState, TraceEntry};
 
 /// The connection's state and what can be done with it.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct ConnectionHandle {
     state: UseReducerHandle<ConnectionState>,
     transport: Rc<RefCell<Option<WsTransport>>>,
@@ -69,7 +69,9 @@ impl ConnectionHandle {
                 }));
             }
             TransportEvent::Closed { code, reason, .. } => {
-                dispatch.dispatch(ConnectionAction::Closed(format!("socket closed ({code}) {reason}")));
+                dispatch.dispatch(ConnectionAction::Closed(format!(
+                    "socket closed ({code}) {reason}"
+                )));
             }
         };
         let url = self.state.url.clone();
@@ -85,7 +87,8 @@ impl ConnectionHandle {
             // DISCONNECT, then close the socket.
             let _ = t.send(&[0xE0, 0x00]);
         }
-        self.state.dispatch(ConnectionAction::Closed("disconnected by the user".into()));
+        self.state
+            .dispatch(ConnectionAction::Closed("disconnected by the user".into()));
     }
 }
 
@@ -99,7 +102,18 @@ pub fn use_connection(url: String) -> ConnectionHandle {
 
 fn connect_packet(client_id: &str, keep_alive: u16) -> Vec<u8> {
     let id = client_id.as_bytes();
-    let mut p = vec![0x10, (10 + 2 + id.len()) as u8, 0, 4, b'M', b'Q', b'T', b'T', 4, 0x02];
+    let mut p = vec![
+        0x10,
+        (10 + 2 + id.len()) as u8,
+        0,
+        4,
+        b'M',
+        b'Q',
+        b'T',
+        b'T',
+        4,
+        0x02,
+    ];
     p.extend_from_slice(&keep_alive.to_be_bytes());
     p.extend_from_slice(&(id.len() as u16).to_be_bytes());
     p.extend_from_slice(id);

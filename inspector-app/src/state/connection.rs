@@ -62,7 +62,11 @@ impl ConnectionState {
 
     /// A fresh, idle connection to `url`.
     pub fn new(url: impl Into<String>) -> Self {
-        Self { url: url.into(), status: LinkStatus::Idle, trace: Vec::new() }
+        Self {
+            url: url.into(),
+            status: LinkStatus::Idle,
+            trace: Vec::new(),
+        }
     }
 
     /// Applies one action.
@@ -105,14 +109,22 @@ mod tests {
     use super::*;
 
     fn packet(n: u8) -> TraceEntry {
-        TraceEntry { at_ms: u64::from(n), outgoing: false, name: "PUBLISH".into(), bytes: vec![n] }
+        TraceEntry {
+            at_ms: u64::from(n),
+            outgoing: false,
+            name: "PUBLISH".into(),
+            bytes: vec![n],
+        }
     }
 
     #[test]
     fn connack_success_connects_and_refusal_closes_with_code() {
         let s = ConnectionState::new("ws://127.0.0.1:1").apply(ConnectionAction::Connect);
         assert_eq!(s.status, LinkStatus::Connecting);
-        assert_eq!(s.clone().apply(ConnectionAction::ConnAck(0)).status, LinkStatus::Connected);
+        assert_eq!(
+            s.clone().apply(ConnectionAction::ConnAck(0)).status,
+            LinkStatus::Connected
+        );
         assert_eq!(
             s.apply(ConnectionAction::ConnAck(0x86)).status,
             LinkStatus::Closed("refused by CONNACK (code 0x86)".into())
@@ -134,6 +146,9 @@ mod tests {
         let s = ConnectionState::new("ws://x")
             .apply(ConnectionAction::ConnAck(0x87))
             .apply(ConnectionAction::Closed("socket closed".into()));
-        assert_eq!(s.status, LinkStatus::Closed("refused by CONNACK (code 0x87)".into()));
+        assert_eq!(
+            s.status,
+            LinkStatus::Closed("refused by CONNACK (code 0x87)".into())
+        );
     }
 }

@@ -1,0 +1,141 @@
+//! [`Decoder`]: splits a byte stream into MQTT frames and packets.
+
+use bytes::{Bytes, BytesMut};
+
+use crate::error::DecodeError;
+use crate::packet::{check_fixed_header, Packet};
+use crate::types::ProtocolVersion;
+use crate::wire::decode_varint;
+
+/// A streaming decoder: feed it bytes as they arrive, take complete packets out.
+///
+/// Only the fixed header decides whether a frame is complete: `Ok(None)` means "the fixed header or
+/// the rest of the frame has not arrived yet". A frame is rejected as soon as its fixed header is
+/// readable if its type is reserved, its flags are wrong, or its size exceeds the maximum packet
+/// size, so an oversized packet is never buffered. A variable byte integer is rejected as soon as
+/// its fourth byte has the continuation bit.
+///
+/// After an error the decoder is poisoned: it drops its buffer, ignores further input and returns
+/// the same error forever (the connection must be closed).
+///
+/// A server decoding CONNECT before knowing the version should read the version from the decoded
+/// [`Connect`](crate::Connect) and call [`Decoder::set_version`].
+///
+/// ```
+/// use mqtt_proto::{Decoder, Packet, ProtocolVersion};
+///
+/// let mut decoder = Decoder::new(ProtocolVersion::V311, 1024);
+/// decoder.feed(&[0xD0]);
+/// assert!(decoder.next_packet().unwrap().is_none());
+/// decoder.feed(&[0x00, 0xC0, 0x00]);
+/// let (packet, raw) = decoder.next_packet().unwrap().unwrap();
+/// assert_eq!(packet, Packet::PingResp);
+/// assert_eq!(&raw[..], [0xD0, 0x00]);
+/// assert_eq!(decoder.next_packet().unwrap().unwrap().0, Packet::PingReq);
+/// ```
+#[derive(Debug)]
+pub struct Decoder {
+    version: ProtocolVersion,
+    max_packet_size: u32,
+    buf: BytesMut,
+    error: Option<DecodeError>,
+}
+
+impl Decoder {
+    /// A decoder for `version` rejecting packets larger than `max_packet_size` bytes (whole packet,
+    /// fixed header included, as MQTT 5.0's Maximum Packet Size).
+    pub fn new(version: ProtocolVersion, max_packet_size: u32) -> Self {
+        Self {
+            version,
+            max_packet_size,
+            buf: BytesMut::new(),
+            error: None,
+        }
+    }
+
+    /// Changes the protocol version used for the following packets.
+    pub fn set_version(&mut self, version: ProtocolVersion) {
+        self.version = version;
+    }
+
+    /// The protocol version in use.
+    pub fn version(&self) -> ProtocolVersion {
+        self.version
+    }
+
+    /// Changes the maximum packet size for the following packets.
+    pub fn set_max_packet_size(&mut self, max_packet_size: u32) {
+        self.max_packet_size = max_packet_size;
+    }
+
+    /// The maximum packet size.
+    pub fn max_packet_size(&self) -> u32 {
+        self.max_packet_size
+    }
+
+    /// Appends received bytes. Ignored once the decoder is poisoned.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        if self.error.is_none() {
+            self.buf.extend_from_slice(chunk);
+        }
+    }
+
+    /// Bytes received but not yet returned as frames.
+    pub fn buffered_len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// The error that poisoned the decoder, if any.
+    pub fn error(&self) -> Option<&DecodeError> {
+        self.error.as_ref()
+    }
+
+    /// The next complete raw frame (fixed header included; a zero-copy split of the buffer), or
+    /// `None` if more bytes are needed.
+    pub fn next_frame(&mut self) -> Result<Option<Bytes>, DecodeError> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        match self.frame_len() {
+            Ok(Some(len)) if len <= self.buf.len() => Ok(Some(self.buf.split_to(len).freeze())),
+            Ok(_) => Ok(None),
+            Err(e) => Err(self.poison(e)),
+        }
+    }
+
+    /// The next complete packet and its raw bytes, or `None` if more bytes are needed.
+    pub fn next_packet(&mut self) -> Result<Option<(Packet, Bytes)>, DecodeError> {
+        let Some(frame) = self.next_frame()? else {
+            return Ok(None);
+        };
+        match Packet::decode(self.version, frame.clone()) {
+            Ok(packet) => Ok(Some((packet, frame))),
+            Err(e) => Err(self.poison(e)),
+        }
+    }
+
+    /// The total length of the frame at the head of the buffer, once its fixed header is complete.
+    fn frame_len(&self) -> Result<Option<usize>, DecodeError> {
+        let Some(&first) = self.buf.first() else {
+            return Ok(None);
+        };
+        check_fixed_header(self.version, first)?;
+        let Some((remaining, n)) = decode_varint(self.buf.get(1..).unwrap_or_default())? else {
+            return Ok(None);
+        };
+        let total = 1 + n + remaining as usize;
+        if total > self.max_packet_size as usize {
+            return Err(DecodeError::PacketTooLarge {
+                size: total,
+                max: self.max_packet_size,
+            });
+        }
+        Ok(Some(total))
+    }
+
+    fn poison(&mut self, e: DecodeError) -> DecodeError {
+        self.buf = BytesMut::new();
+        self.error = Some(e.clone());
+        e
+    }
+}

@@ -1,0 +1,138 @@
+//! PUBLISH (section 3.3): an application message.
+
+use bytes::{BufMut, Bytes, BytesMut};
+
+use super::{properties_len, read_packet_id, PacketType};
+use crate::error::{DecodeError, EncodeError};
+use crate::properties::{Context, Properties};
+use crate::topic::{Topic, TopicError};
+use crate::types::{PacketId, ProtocolVersion, QoS};
+use crate::wire::{self, Reader};
+
+/// PUBLISH: carries an application message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Publish {
+    /// DUP: this may be a re-delivery. Must be `false` for QoS 0 [MQTT-3.3.1-2].
+    pub dup: bool,
+    /// QoS of the message.
+    pub qos: QoS,
+    /// RETAIN.
+    pub retain: bool,
+    /// The topic name. `None` encodes an empty topic name, which MQTT 5.0 allows only together
+    /// with a Topic Alias property (section 3.3.2.3.4); 3.1.1 never allows it.
+    pub topic: Option<Topic>,
+    /// Packet identifier: present if and only if `qos` is 1 or 2.
+    pub packet_id: Option<PacketId>,
+    /// PUBLISH properties (5.0).
+    pub properties: Properties,
+    /// The payload (zero-copy slice of the received frame when decoded).
+    pub payload: Bytes,
+}
+
+impl Publish {
+    /// A QoS 0, non-retained message without properties.
+    pub fn new(topic: Topic, payload: Bytes) -> Self {
+        Self {
+            dup: false,
+            qos: QoS::AtMostOnce,
+            retain: false,
+            topic: Some(topic),
+            packet_id: None,
+            properties: Properties::default(),
+            payload,
+        }
+    }
+
+    pub(super) fn flags(&self) -> u8 {
+        (u8::from(self.dup) << 3) | (self.qos.as_u8() << 1) | u8::from(self.retain)
+    }
+
+    pub(super) fn body_len(&self, v: ProtocolVersion) -> Result<usize, EncodeError> {
+        if self.packet_id.is_some() != (self.qos != QoS::AtMostOnce) {
+            return Err(EncodeError::InvalidField {
+                field: "packet identifier (present if and only if QoS > 0)",
+                rule: "MQTT-2.2.1-2",
+            });
+        }
+        if self.dup && self.qos == QoS::AtMostOnce {
+            return Err(EncodeError::InvalidField {
+                field: "DUP flag on a QoS 0 message",
+                rule: "MQTT-3.3.1-2",
+            });
+        }
+        let topic_len = match &self.topic {
+            Some(t) => wire::string_len(t.as_mqtt_str()),
+            None if v.is_v5() && self.properties.topic_alias.is_some() => 2,
+            None => {
+                return Err(EncodeError::InvalidField {
+                    field: "empty topic name without a Topic Alias",
+                    rule: if v.is_v5() {
+                        "MQTT 3.3.2.3.4"
+                    } else {
+                        "MQTT-4.7.3-1"
+                    },
+                })
+            }
+        };
+        let id_len = if self.packet_id.is_some() { 2 } else { 0 };
+        let props = properties_len(&self.properties, Context::Packet(PacketType::Publish), v)?;
+        Ok(topic_len + id_len + props + self.payload.len())
+    }
+
+    pub(super) fn write_body(&self, v: ProtocolVersion, buf: &mut BytesMut) {
+        match &self.topic {
+            Some(t) => wire::write_string(buf, t.as_mqtt_str()),
+            None => buf.put_u16(0),
+        }
+        if let Some(id) = self.packet_id {
+            buf.put_u16(id.get());
+        }
+        if v.is_v5() {
+            self.properties.write(buf);
+        }
+        buf.put_slice(&self.payload);
+    }
+
+    pub(super) fn decode_body(
+        v: ProtocolVersion,
+        flags: u8,
+        r: &mut Reader,
+    ) -> Result<Self, DecodeError> {
+        let qos = QoS::from_u8((flags >> 1) & 0x03).ok_or(DecodeError::InvalidQoS)?;
+        let dup = flags & 0x08 != 0;
+        if dup && qos == QoS::AtMostOnce {
+            return Err(DecodeError::DupWithQoS0);
+        }
+        let topic = r.read_string()?;
+        let packet_id = if qos == QoS::AtMostOnce {
+            None
+        } else {
+            Some(read_packet_id(r)?)
+        };
+        let properties = if v.is_v5() {
+            Properties::read(r, Context::Packet(PacketType::Publish))?
+        } else {
+            Properties::default()
+        };
+        let topic = if topic.is_empty() {
+            if !v.is_v5() {
+                return Err(DecodeError::InvalidTopicName(TopicError::Empty));
+            }
+            if properties.topic_alias.is_none() {
+                return Err(DecodeError::EmptyTopicWithoutAlias);
+            }
+            None
+        } else {
+            Some(Topic::try_from(topic).map_err(DecodeError::InvalidTopicName)?)
+        };
+        Ok(Self {
+            dup,
+            qos,
+            retain: flags & 0x01 != 0,
+            topic,
+            packet_id,
+            properties,
+            payload: r.read_rest(),
+        })
+    }
+}

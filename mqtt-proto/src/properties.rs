@@ -1,0 +1,637 @@
+//! MQTT 5.0 properties (section 2.2.2): one typed [`Properties`] struct for every packet.
+//!
+//! Each packet (and the Will Properties of CONNECT) may carry only some properties; decoding rejects
+//! the others ([`DecodeError::PropertyNotAllowed`], a Malformed Packet), duplicates of properties that
+//! may appear once ([`DecodeError::DuplicateProperty`], a Protocol Error) and forbidden values
+//! ([`DecodeError::InvalidPropertyValue`]). Encoding validates the same rules before writing and
+//! writes properties in ascending identifier order, user properties in their stored order.
+
+use alloc::vec::Vec;
+
+use bytes::{BufMut, Bytes, BytesMut};
+
+use crate::error::{DecodeError, EncodeError};
+use crate::packet::PacketType;
+use crate::string::MqttString;
+use crate::topic::Topic;
+use crate::types::QoS;
+use crate::wire::{self, varint_len, Reader, MAX_VARINT};
+
+/// Property identifiers (section 2.2.2.2).
+pub mod id {
+    /// 0x01 Payload Format Indicator (byte).
+    pub const PAYLOAD_FORMAT_INDICATOR: u8 = 0x01;
+    /// 0x02 Message Expiry Interval (four byte integer).
+    pub const MESSAGE_EXPIRY_INTERVAL: u8 = 0x02;
+    /// 0x03 Content Type (string).
+    pub const CONTENT_TYPE: u8 = 0x03;
+    /// 0x08 Response Topic (string).
+    pub const RESPONSE_TOPIC: u8 = 0x08;
+    /// 0x09 Correlation Data (binary data).
+    pub const CORRELATION_DATA: u8 = 0x09;
+    /// 0x0B Subscription Identifier (variable byte integer).
+    pub const SUBSCRIPTION_IDENTIFIER: u8 = 0x0B;
+    /// 0x11 Session Expiry Interval (four byte integer).
+    pub const SESSION_EXPIRY_INTERVAL: u8 = 0x11;
+    /// 0x12 Assigned Client Identifier (string).
+    pub const ASSIGNED_CLIENT_IDENTIFIER: u8 = 0x12;
+    /// 0x13 Server Keep Alive (two byte integer).
+    pub const SERVER_KEEP_ALIVE: u8 = 0x13;
+    /// 0x15 Authentication Method (string).
+    pub const AUTHENTICATION_METHOD: u8 = 0x15;
+    /// 0x16 Authentication Data (binary data).
+    pub const AUTHENTICATION_DATA: u8 = 0x16;
+    /// 0x17 Request Problem Information (byte).
+    pub const REQUEST_PROBLEM_INFORMATION: u8 = 0x17;
+    /// 0x18 Will Delay Interval (four byte integer).
+    pub const WILL_DELAY_INTERVAL: u8 = 0x18;
+    /// 0x19 Request Response Information (byte).
+    pub const REQUEST_RESPONSE_INFORMATION: u8 = 0x19;
+    /// 0x1A Response Information (string).
+    pub const RESPONSE_INFORMATION: u8 = 0x1A;
+    /// 0x1C Server Reference (string).
+    pub const SERVER_REFERENCE: u8 = 0x1C;
+    /// 0x1F Reason String (string).
+    pub const REASON_STRING: u8 = 0x1F;
+    /// 0x21 Receive Maximum (two byte integer).
+    pub const RECEIVE_MAXIMUM: u8 = 0x21;
+    /// 0x22 Topic Alias Maximum (two byte integer).
+    pub const TOPIC_ALIAS_MAXIMUM: u8 = 0x22;
+    /// 0x23 Topic Alias (two byte integer).
+    pub const TOPIC_ALIAS: u8 = 0x23;
+    /// 0x24 Maximum QoS (byte).
+    pub const MAXIMUM_QOS: u8 = 0x24;
+    /// 0x25 Retain Available (byte).
+    pub const RETAIN_AVAILABLE: u8 = 0x25;
+    /// 0x26 User Property (string pair).
+    pub const USER_PROPERTY: u8 = 0x26;
+    /// 0x27 Maximum Packet Size (four byte integer).
+    pub const MAXIMUM_PACKET_SIZE: u8 = 0x27;
+    /// 0x28 Wildcard Subscription Available (byte).
+    pub const WILDCARD_SUBSCRIPTION_AVAILABLE: u8 = 0x28;
+    /// 0x29 Subscription Identifier Available (byte).
+    pub const SUBSCRIPTION_IDENTIFIER_AVAILABLE: u8 = 0x29;
+    /// 0x2A Shared Subscription Available (byte).
+    pub const SHARED_SUBSCRIPTION_AVAILABLE: u8 = 0x2A;
+}
+
+/// The spec's name of a property identifier, or `"Unknown"`.
+pub const fn property_name(property: u8) -> &'static str {
+    match property {
+        id::PAYLOAD_FORMAT_INDICATOR => "Payload Format Indicator",
+        id::MESSAGE_EXPIRY_INTERVAL => "Message Expiry Interval",
+        id::CONTENT_TYPE => "Content Type",
+        id::RESPONSE_TOPIC => "Response Topic",
+        id::CORRELATION_DATA => "Correlation Data",
+        id::SUBSCRIPTION_IDENTIFIER => "Subscription Identifier",
+        id::SESSION_EXPIRY_INTERVAL => "Session Expiry Interval",
+        id::ASSIGNED_CLIENT_IDENTIFIER => "Assigned Client Identifier",
+        id::SERVER_KEEP_ALIVE => "Server Keep Alive",
+        id::AUTHENTICATION_METHOD => "Authentication Method",
+        id::AUTHENTICATION_DATA => "Authentication Data",
+        id::REQUEST_PROBLEM_INFORMATION => "Request Problem Information",
+        id::WILL_DELAY_INTERVAL => "Will Delay Interval",
+        id::REQUEST_RESPONSE_INFORMATION => "Request Response Information",
+        id::RESPONSE_INFORMATION => "Response Information",
+        id::SERVER_REFERENCE => "Server Reference",
+        id::REASON_STRING => "Reason String",
+        id::RECEIVE_MAXIMUM => "Receive Maximum",
+        id::TOPIC_ALIAS_MAXIMUM => "Topic Alias Maximum",
+        id::TOPIC_ALIAS => "Topic Alias",
+        id::MAXIMUM_QOS => "Maximum QoS",
+        id::RETAIN_AVAILABLE => "Retain Available",
+        id::USER_PROPERTY => "User Property",
+        id::MAXIMUM_PACKET_SIZE => "Maximum Packet Size",
+        id::WILDCARD_SUBSCRIPTION_AVAILABLE => "Wildcard Subscription Available",
+        id::SUBSCRIPTION_IDENTIFIER_AVAILABLE => "Subscription Identifier Available",
+        id::SHARED_SUBSCRIPTION_AVAILABLE => "Shared Subscription Available",
+        _ => "Unknown",
+    }
+}
+
+/// Where a property list sits: in a packet's variable header, or in CONNECT's Will Properties.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Context {
+    Packet(PacketType),
+    Will,
+}
+
+impl Context {
+    fn packet_type(self) -> Option<PacketType> {
+        match self {
+            Self::Packet(t) => Some(t),
+            Self::Will => None,
+        }
+    }
+
+    fn bit(self) -> u16 {
+        match self {
+            Self::Packet(t) => 1 << (t as u8),
+            Self::Will => 1,
+        }
+    }
+}
+
+const WILL: u16 = 1;
+const fn p(t: PacketType) -> u16 {
+    1 << (t as u8)
+}
+const CONNECT: u16 = p(PacketType::Connect);
+const CONNACK: u16 = p(PacketType::ConnAck);
+const PUBLISH: u16 = p(PacketType::Publish);
+const ACKS: u16 =
+    p(PacketType::PubAck) | p(PacketType::PubRec) | p(PacketType::PubRel) | p(PacketType::PubComp);
+const SUBSCRIBE: u16 = p(PacketType::Subscribe);
+const SUBACK: u16 = p(PacketType::SubAck);
+const UNSUBSCRIBE: u16 = p(PacketType::Unsubscribe);
+const UNSUBACK: u16 = p(PacketType::UnsubAck);
+const DISCONNECT: u16 = p(PacketType::Disconnect);
+const AUTH: u16 = p(PacketType::Auth);
+
+/// Which contexts may carry a property (the table of section 2.2.2.2); 0 for unknown identifiers.
+const fn allowed_in(property: u8) -> u16 {
+    match property {
+        id::PAYLOAD_FORMAT_INDICATOR
+        | id::MESSAGE_EXPIRY_INTERVAL
+        | id::CONTENT_TYPE
+        | id::RESPONSE_TOPIC
+        | id::CORRELATION_DATA => PUBLISH | WILL,
+        id::SUBSCRIPTION_IDENTIFIER => PUBLISH | SUBSCRIBE,
+        id::SESSION_EXPIRY_INTERVAL => CONNECT | CONNACK | DISCONNECT,
+        id::ASSIGNED_CLIENT_IDENTIFIER | id::SERVER_KEEP_ALIVE | id::RESPONSE_INFORMATION => {
+            CONNACK
+        }
+        id::AUTHENTICATION_METHOD | id::AUTHENTICATION_DATA => CONNECT | CONNACK | AUTH,
+        id::REQUEST_PROBLEM_INFORMATION | id::REQUEST_RESPONSE_INFORMATION => CONNECT,
+        id::WILL_DELAY_INTERVAL => WILL,
+        id::SERVER_REFERENCE => CONNACK | DISCONNECT,
+        id::REASON_STRING => CONNACK | ACKS | SUBACK | UNSUBACK | DISCONNECT | AUTH,
+        id::RECEIVE_MAXIMUM | id::TOPIC_ALIAS_MAXIMUM | id::MAXIMUM_PACKET_SIZE => {
+            CONNECT | CONNACK
+        }
+        id::TOPIC_ALIAS => PUBLISH,
+        id::MAXIMUM_QOS
+        | id::RETAIN_AVAILABLE
+        | id::WILDCARD_SUBSCRIPTION_AVAILABLE
+        | id::SUBSCRIPTION_IDENTIFIER_AVAILABLE
+        | id::SHARED_SUBSCRIPTION_AVAILABLE => CONNACK,
+        id::USER_PROPERTY => {
+            CONNECT
+                | CONNACK
+                | PUBLISH
+                | WILL
+                | ACKS
+                | SUBSCRIBE
+                | SUBACK
+                | UNSUBSCRIBE
+                | UNSUBACK
+                | DISCONNECT
+                | AUTH
+        }
+        _ => 0,
+    }
+}
+
+/// Whether `property` may appear in `packet_type` (or, with `None`, in the Will Properties).
+pub fn is_allowed(property: u8, packet_type: Option<PacketType>) -> bool {
+    let ctx = match packet_type {
+        Some(t) => Context::Packet(t),
+        None => Context::Will,
+    };
+    allowed_in(property) & ctx.bit() != 0
+}
+
+/// The Payload Format Indicator value (section 3.3.2.3.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PayloadFormat {
+    /// 0: the payload is unspecified bytes.
+    Unspecified = 0,
+    /// 1: the payload is UTF-8 encoded character data.
+    Utf8 = 1,
+}
+
+/// All MQTT 5.0 properties, typed. `Properties::default()` is the empty list.
+///
+/// Only the properties allowed in the packet being encoded may be set (see [`is_allowed`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Properties {
+    /// 0x01 Payload Format Indicator (PUBLISH, Will).
+    pub payload_format_indicator: Option<PayloadFormat>,
+    /// 0x02 Message Expiry Interval in seconds (PUBLISH, Will).
+    pub message_expiry_interval: Option<u32>,
+    /// 0x03 Content Type (PUBLISH, Will).
+    pub content_type: Option<MqttString>,
+    /// 0x08 Response Topic, a topic name without wildcards (PUBLISH, Will).
+    pub response_topic: Option<Topic>,
+    /// 0x09 Correlation Data (PUBLISH, Will).
+    pub correlation_data: Option<Bytes>,
+    /// 0x0B Subscription Identifiers, 1 to 268,435,455: several in PUBLISH, at most one in SUBSCRIBE.
+    pub subscription_identifiers: Vec<u32>,
+    /// 0x11 Session Expiry Interval in seconds (CONNECT, CONNACK, DISCONNECT).
+    pub session_expiry_interval: Option<u32>,
+    /// 0x12 Assigned Client Identifier (CONNACK).
+    pub assigned_client_identifier: Option<MqttString>,
+    /// 0x13 Server Keep Alive in seconds (CONNACK).
+    pub server_keep_alive: Option<u16>,
+    /// 0x15 Authentication Method (CONNECT, CONNACK, AUTH).
+    pub authentication_method: Option<MqttString>,
+    /// 0x16 Authentication Data (CONNECT, CONNACK, AUTH); requires an Authentication Method.
+    pub authentication_data: Option<Bytes>,
+    /// 0x17 Request Problem Information (CONNECT).
+    pub request_problem_information: Option<bool>,
+    /// 0x18 Will Delay Interval in seconds (Will).
+    pub will_delay_interval: Option<u32>,
+    /// 0x19 Request Response Information (CONNECT).
+    pub request_response_information: Option<bool>,
+    /// 0x1A Response Information (CONNACK).
+    pub response_information: Option<MqttString>,
+    /// 0x1C Server Reference (CONNACK, DISCONNECT).
+    pub server_reference: Option<MqttString>,
+    /// 0x1F Reason String (CONNACK, acks, SUBACK, UNSUBACK, DISCONNECT, AUTH).
+    pub reason_string: Option<MqttString>,
+    /// 0x21 Receive Maximum, non-zero (CONNECT, CONNACK).
+    pub receive_maximum: Option<u16>,
+    /// 0x22 Topic Alias Maximum (CONNECT, CONNACK).
+    pub topic_alias_maximum: Option<u16>,
+    /// 0x23 Topic Alias, non-zero (PUBLISH).
+    pub topic_alias: Option<u16>,
+    /// 0x24 Maximum QoS, 0 or 1 (CONNACK).
+    pub maximum_qos: Option<QoS>,
+    /// 0x25 Retain Available (CONNACK).
+    pub retain_available: Option<bool>,
+    /// 0x26 User Properties, in wire order, repeats kept (every packet with properties).
+    pub user_properties: Vec<(MqttString, MqttString)>,
+    /// 0x27 Maximum Packet Size, non-zero (CONNECT, CONNACK).
+    pub maximum_packet_size: Option<u32>,
+    /// 0x28 Wildcard Subscription Available (CONNACK).
+    pub wildcard_subscription_available: Option<bool>,
+    /// 0x29 Subscription Identifier Available (CONNACK).
+    pub subscription_identifier_available: Option<bool>,
+    /// 0x2A Shared Subscription Available (CONNACK).
+    pub shared_subscription_available: Option<bool>,
+}
+
+/// One property value, borrowed, for size computation and writing.
+enum Value<'a> {
+    Byte(u8),
+    U16(u16),
+    U32(u32),
+    Varint(u32),
+    Str(&'a MqttString),
+    Bin(&'a [u8]),
+    Pair(&'a MqttString, &'a MqttString),
+}
+
+impl Value<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Self::Byte(_) => 1,
+            Self::U16(_) => 2,
+            Self::U32(_) => 4,
+            Self::Varint(v) => varint_len(*v),
+            Self::Str(s) => wire::string_len(s),
+            Self::Bin(b) => 2 + b.len(),
+            Self::Pair(k, v) => wire::string_len(k) + wire::string_len(v),
+        }
+    }
+
+    fn write(&self, buf: &mut BytesMut) {
+        match self {
+            Self::Byte(v) => buf.put_u8(*v),
+            Self::U16(v) => buf.put_u16(*v),
+            Self::U32(v) => buf.put_u32(*v),
+            Self::Varint(v) => wire::write_varint(buf, *v),
+            Self::Str(s) => wire::write_string(buf, s),
+            Self::Bin(b) => wire::write_binary(buf, b),
+            Self::Pair(k, v) => {
+                wire::write_string(buf, k);
+                wire::write_string(buf, v);
+            }
+        }
+    }
+}
+
+impl Properties {
+    /// Whether no property is set.
+    pub fn is_empty(&self) -> bool {
+        let mut empty = true;
+        self.for_each(|_, _| empty = false);
+        empty
+    }
+
+    /// Calls `f` with every property that is set, in ascending identifier order.
+    fn for_each<'a>(&'a self, mut f: impl FnMut(u8, Value<'a>)) {
+        use Value as V;
+        if let Some(v) = self.payload_format_indicator {
+            f(id::PAYLOAD_FORMAT_INDICATOR, V::Byte(v as u8));
+        }
+        if let Some(v) = self.message_expiry_interval {
+            f(id::MESSAGE_EXPIRY_INTERVAL, V::U32(v));
+        }
+        if let Some(v) = &self.content_type {
+            f(id::CONTENT_TYPE, V::Str(v));
+        }
+        if let Some(v) = &self.response_topic {
+            f(id::RESPONSE_TOPIC, V::Str(v.as_mqtt_str()));
+        }
+        if let Some(v) = &self.correlation_data {
+            f(id::CORRELATION_DATA, V::Bin(v));
+        }
+        for v in &self.subscription_identifiers {
+            f(id::SUBSCRIPTION_IDENTIFIER, V::Varint(*v));
+        }
+        if let Some(v) = self.session_expiry_interval {
+            f(id::SESSION_EXPIRY_INTERVAL, V::U32(v));
+        }
+        if let Some(v) = &self.assigned_client_identifier {
+            f(id::ASSIGNED_CLIENT_IDENTIFIER, V::Str(v));
+        }
+        if let Some(v) = self.server_keep_alive {
+            f(id::SERVER_KEEP_ALIVE, V::U16(v));
+        }
+        if let Some(v) = &self.authentication_method {
+            f(id::AUTHENTICATION_METHOD, V::Str(v));
+        }
+        if let Some(v) = &self.authentication_data {
+            f(id::AUTHENTICATION_DATA, V::Bin(v));
+        }
+        if let Some(v) = self.request_problem_information {
+            f(id::REQUEST_PROBLEM_INFORMATION, V::Byte(u8::from(v)));
+        }
+        if let Some(v) = self.will_delay_interval {
+            f(id::WILL_DELAY_INTERVAL, V::U32(v));
+        }
+        if let Some(v) = self.request_response_information {
+            f(id::REQUEST_RESPONSE_INFORMATION, V::Byte(u8::from(v)));
+        }
+        if let Some(v) = &self.response_information {
+            f(id::RESPONSE_INFORMATION, V::Str(v));
+        }
+        if let Some(v) = &self.server_reference {
+            f(id::SERVER_REFERENCE, V::Str(v));
+        }
+        if let Some(v) = &self.reason_string {
+            f(id::REASON_STRING, V::Str(v));
+        }
+        if let Some(v) = self.receive_maximum {
+            f(id::RECEIVE_MAXIMUM, V::U16(v));
+        }
+        if let Some(v) = self.topic_alias_maximum {
+            f(id::TOPIC_ALIAS_MAXIMUM, V::U16(v));
+        }
+        if let Some(v) = self.topic_alias {
+            f(id::TOPIC_ALIAS, V::U16(v));
+        }
+        if let Some(v) = self.maximum_qos {
+            f(id::MAXIMUM_QOS, V::Byte(v.as_u8()));
+        }
+        if let Some(v) = self.retain_available {
+            f(id::RETAIN_AVAILABLE, V::Byte(u8::from(v)));
+        }
+        for (k, v) in &self.user_properties {
+            f(id::USER_PROPERTY, V::Pair(k, v));
+        }
+        if let Some(v) = self.maximum_packet_size {
+            f(id::MAXIMUM_PACKET_SIZE, V::U32(v));
+        }
+        if let Some(v) = self.wildcard_subscription_available {
+            f(id::WILDCARD_SUBSCRIPTION_AVAILABLE, V::Byte(u8::from(v)));
+        }
+        if let Some(v) = self.subscription_identifier_available {
+            f(id::SUBSCRIPTION_IDENTIFIER_AVAILABLE, V::Byte(u8::from(v)));
+        }
+        if let Some(v) = self.shared_subscription_available {
+            f(id::SHARED_SUBSCRIPTION_AVAILABLE, V::Byte(u8::from(v)));
+        }
+    }
+
+    /// Validates the properties for `ctx` and returns the size of the property list on the wire,
+    /// Property Length prefix included.
+    pub(crate) fn wire_len(&self, ctx: Context) -> Result<usize, EncodeError> {
+        let mut len = 0usize;
+        let mut error = None;
+        self.for_each(|property, value| {
+            if error.is_none() && allowed_in(property) & ctx.bit() == 0 {
+                error = Some(EncodeError::PropertyNotAllowed {
+                    property,
+                    packet_type: ctx.packet_type(),
+                });
+            }
+            let invalid = match value {
+                Value::Bin(b) => b.len() > usize::from(u16::MAX),
+                Value::U16(0) => property == id::TOPIC_ALIAS || property == id::RECEIVE_MAXIMUM,
+                Value::U32(0) => property == id::MAXIMUM_PACKET_SIZE,
+                Value::Varint(v) => v == 0 || v > MAX_VARINT,
+                Value::Byte(b) => property == id::MAXIMUM_QOS && b > 1,
+                _ => false,
+            };
+            if invalid && error.is_none() {
+                error = Some(EncodeError::InvalidPropertyValue { property });
+            }
+            len += 1 + value.len();
+        });
+        if let Some(e) = error {
+            return Err(e);
+        }
+        if ctx == Context::Packet(PacketType::Subscribe) && self.subscription_identifiers.len() > 1
+        {
+            return Err(EncodeError::InvalidPropertyValue {
+                property: id::SUBSCRIPTION_IDENTIFIER,
+            });
+        }
+        if self.authentication_data.is_some() && self.authentication_method.is_none() {
+            return Err(EncodeError::InvalidPropertyValue {
+                property: id::AUTHENTICATION_DATA,
+            });
+        }
+        let len32 = u32::try_from(len).ok().filter(|l| *l <= MAX_VARINT);
+        match len32 {
+            Some(l) => Ok(varint_len(l) + len),
+            None => Err(EncodeError::PacketTooLarge {
+                size: len,
+                max: MAX_VARINT,
+            }),
+        }
+    }
+
+    /// Writes the Property Length and the properties. Call [`Properties::wire_len`] first.
+    pub(crate) fn write(&self, buf: &mut BytesMut) {
+        let mut len = 0usize;
+        self.for_each(|_, value| len += 1 + value.len());
+        wire::write_varint(buf, u32::try_from(len).unwrap_or(MAX_VARINT));
+        self.for_each(|property, value| {
+            buf.put_u8(property);
+            value.write(buf);
+        });
+    }
+
+    /// Reads a Property Length and the properties it covers, enforcing the rules for `ctx`.
+    pub(crate) fn read(r: &mut Reader, ctx: Context) -> Result<Self, DecodeError> {
+        let len = r.read_varint()?;
+        let len = usize::try_from(len).map_err(|_| DecodeError::PropertyLengthOverrun)?;
+        if len > r.remaining() {
+            return Err(DecodeError::PropertyLengthOverrun);
+        }
+        let mut r = Reader::new(r.read_bytes(len)?);
+        let mut props = Self::default();
+        while !r.is_empty() {
+            let property = r.read_varint()?;
+            let property =
+                u8::try_from(property).map_err(|_| DecodeError::UnknownProperty(0xFF))?;
+            props.read_one(property, &mut r, ctx)?;
+        }
+        if props.authentication_data.is_some() && props.authentication_method.is_none() {
+            return Err(DecodeError::InvalidPropertyValue {
+                property: id::AUTHENTICATION_DATA,
+            });
+        }
+        Ok(props)
+    }
+
+    fn read_one(&mut self, property: u8, r: &mut Reader, ctx: Context) -> Result<(), DecodeError> {
+        let allowed = allowed_in(property);
+        if allowed == 0 {
+            return Err(DecodeError::UnknownProperty(property));
+        }
+        if allowed & ctx.bit() == 0 {
+            return Err(DecodeError::PropertyNotAllowed {
+                property,
+                packet_type: ctx.packet_type(),
+            });
+        }
+        let invalid = DecodeError::InvalidPropertyValue { property };
+        match property {
+            id::PAYLOAD_FORMAT_INDICATOR => {
+                let v = match r.read_u8()? {
+                    0 => PayloadFormat::Unspecified,
+                    1 => PayloadFormat::Utf8,
+                    _ => return Err(invalid),
+                };
+                once(&mut self.payload_format_indicator, property, v)
+            }
+            id::MESSAGE_EXPIRY_INTERVAL => {
+                once(&mut self.message_expiry_interval, property, r.read_u32()?)
+            }
+            id::CONTENT_TYPE => once(&mut self.content_type, property, r.read_string()?),
+            id::RESPONSE_TOPIC => {
+                let topic =
+                    Topic::try_from(r.read_string()?).map_err(DecodeError::InvalidTopicName)?;
+                once(&mut self.response_topic, property, topic)
+            }
+            id::CORRELATION_DATA => once(&mut self.correlation_data, property, r.read_binary()?),
+            id::SUBSCRIPTION_IDENTIFIER => {
+                let v = r.read_varint()?;
+                if v == 0 {
+                    return Err(invalid);
+                }
+                if ctx == Context::Packet(PacketType::Subscribe)
+                    && !self.subscription_identifiers.is_empty()
+                {
+                    return Err(DecodeError::DuplicateProperty(property));
+                }
+                self.subscription_identifiers.push(v);
+                Ok(())
+            }
+            id::SESSION_EXPIRY_INTERVAL => {
+                once(&mut self.session_expiry_interval, property, r.read_u32()?)
+            }
+            id::ASSIGNED_CLIENT_IDENTIFIER => once(
+                &mut self.assigned_client_identifier,
+                property,
+                r.read_string()?,
+            ),
+            id::SERVER_KEEP_ALIVE => once(&mut self.server_keep_alive, property, r.read_u16()?),
+            id::AUTHENTICATION_METHOD => {
+                once(&mut self.authentication_method, property, r.read_string()?)
+            }
+            id::AUTHENTICATION_DATA => {
+                once(&mut self.authentication_data, property, r.read_binary()?)
+            }
+            id::REQUEST_PROBLEM_INFORMATION => once(
+                &mut self.request_problem_information,
+                property,
+                flag(r, property)?,
+            ),
+            id::WILL_DELAY_INTERVAL => once(&mut self.will_delay_interval, property, r.read_u32()?),
+            id::REQUEST_RESPONSE_INFORMATION => once(
+                &mut self.request_response_information,
+                property,
+                flag(r, property)?,
+            ),
+            id::RESPONSE_INFORMATION => {
+                once(&mut self.response_information, property, r.read_string()?)
+            }
+            id::SERVER_REFERENCE => once(&mut self.server_reference, property, r.read_string()?),
+            id::REASON_STRING => once(&mut self.reason_string, property, r.read_string()?),
+            id::RECEIVE_MAXIMUM => {
+                let v = r.read_u16()?;
+                if v == 0 {
+                    return Err(invalid);
+                }
+                once(&mut self.receive_maximum, property, v)
+            }
+            id::TOPIC_ALIAS_MAXIMUM => once(&mut self.topic_alias_maximum, property, r.read_u16()?),
+            id::TOPIC_ALIAS => {
+                let v = r.read_u16()?;
+                if v == 0 {
+                    return Err(invalid);
+                }
+                once(&mut self.topic_alias, property, v)
+            }
+            id::MAXIMUM_QOS => {
+                let v = match r.read_u8()? {
+                    0 => QoS::AtMostOnce,
+                    1 => QoS::AtLeastOnce,
+                    _ => return Err(invalid),
+                };
+                once(&mut self.maximum_qos, property, v)
+            }
+            id::RETAIN_AVAILABLE => once(&mut self.retain_available, property, flag(r, property)?),
+            id::USER_PROPERTY => {
+                let k = r.read_string()?;
+                let v = r.read_string()?;
+                self.user_properties.push((k, v));
+                Ok(())
+            }
+            id::MAXIMUM_PACKET_SIZE => {
+                let v = r.read_u32()?;
+                if v == 0 {
+                    return Err(invalid);
+                }
+                once(&mut self.maximum_packet_size, property, v)
+            }
+            id::WILDCARD_SUBSCRIPTION_AVAILABLE => once(
+                &mut self.wildcard_subscription_available,
+                property,
+                flag(r, property)?,
+            ),
+            id::SUBSCRIPTION_IDENTIFIER_AVAILABLE => once(
+                &mut self.subscription_identifier_available,
+                property,
+                flag(r, property)?,
+            ),
+            id::SHARED_SUBSCRIPTION_AVAILABLE => once(
+                &mut self.shared_subscription_available,
+                property,
+                flag(r, property)?,
+            ),
+            _ => Err(DecodeError::UnknownProperty(property)),
+        }
+    }
+}
+
+fn once<T>(slot: &mut Option<T>, property: u8, value: T) -> Result<(), DecodeError> {
+    if slot.is_some() {
+        return Err(DecodeError::DuplicateProperty(property));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+fn flag(r: &mut Reader, property: u8) -> Result<bool, DecodeError> {
+    match r.read_u8()? {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(DecodeError::InvalidPropertyValue { property }),
+    }
+}

@@ -1,0 +1,316 @@
+//! Validated topic names ([`Topic`]) and topic filters ([`TopicFilter`]), and matching between them
+//! (MQTT 5.0 section 4.7, shared subscriptions section 4.8.2).
+
+use core::fmt;
+
+use bytes::Bytes;
+
+use crate::string::{MqttString, StringError};
+
+/// Why a string is not a valid topic name or topic filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TopicError {
+    /// Topic names and filters must be at least one character long ([MQTT-4.7.3-1]).
+    Empty,
+    /// A topic name contains `+` or `#` ([MQTT-3.3.2-2]).
+    WildcardInTopicName,
+    /// `#` is not alone in the last level of a filter ([MQTT-4.7.1-1]).
+    InvalidMultiLevelWildcard,
+    /// `+` is not alone in its level of a filter ([MQTT-4.7.1-2]).
+    InvalidSingleLevelWildcard,
+    /// A `$share/` filter has an empty share name ([MQTT-4.8.2-1]).
+    EmptyShareName,
+    /// A share name contains `+` or `#`, or is not followed by `/` and a topic filter
+    /// ([MQTT-4.8.2-2]).
+    InvalidShareName,
+    /// Not a valid UTF-8 Encoded String.
+    String(StringError),
+}
+
+impl TopicError {
+    /// The normative statement violated.
+    pub const fn rule(self) -> &'static str {
+        match self {
+            Self::Empty => "MQTT-4.7.3-1",
+            Self::WildcardInTopicName => "MQTT-3.3.2-2",
+            Self::InvalidMultiLevelWildcard => "MQTT-4.7.1-1",
+            Self::InvalidSingleLevelWildcard => "MQTT-4.7.1-2",
+            Self::EmptyShareName => "MQTT-4.8.2-1",
+            Self::InvalidShareName => "MQTT-4.8.2-2",
+            Self::String(e) => e.rule(),
+        }
+    }
+}
+
+impl fmt::Display for TopicError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self {
+            Self::Empty => "empty topic",
+            Self::WildcardInTopicName => "wildcard character in a topic name",
+            Self::InvalidMultiLevelWildcard => "'#' must be alone in the last level",
+            Self::InvalidSingleLevelWildcard => "'+' must be alone in its level",
+            Self::EmptyShareName => "empty share name",
+            Self::InvalidShareName => "invalid share name or missing shared topic filter",
+            Self::String(e) => return fmt::Display::fmt(e, f),
+        };
+        write!(f, "{what} [{}]", self.rule())
+    }
+}
+
+impl core::error::Error for TopicError {}
+
+impl From<StringError> for TopicError {
+    fn from(e: StringError) -> Self {
+        Self::String(e)
+    }
+}
+
+/// A topic name: non-empty, without wildcards, a valid UTF-8 Encoded String.
+///
+/// ```
+/// use mqtt_proto::Topic;
+///
+/// let t = Topic::new("sensors/kitchen/temp").unwrap();
+/// assert_eq!(t.levels().count(), 3);
+/// assert!(Topic::new("sensors/+").is_err());
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Topic(MqttString);
+
+impl Topic {
+    /// Validates and copies `s`.
+    pub fn new(s: &str) -> Result<Self, TopicError> {
+        Self::try_from(MqttString::new(s)?)
+    }
+
+    /// The topic as `&str`.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// The topic as an [`MqttString`].
+    pub fn as_mqtt_str(&self) -> &MqttString {
+        &self.0
+    }
+
+    /// The topic's levels (the parts between `/`).
+    pub fn levels(&self) -> core::str::Split<'_, char> {
+        self.as_str().split('/')
+    }
+}
+
+impl TryFrom<MqttString> for Topic {
+    type Error = TopicError;
+
+    fn try_from(s: MqttString) -> Result<Self, TopicError> {
+        if s.is_empty() {
+            return Err(TopicError::Empty);
+        }
+        if s.as_bytes().iter().any(|b| *b == b'+' || *b == b'#') {
+            return Err(TopicError::WildcardInTopicName);
+        }
+        Ok(Self(s))
+    }
+}
+
+impl TryFrom<&str> for Topic {
+    type Error = TopicError;
+
+    fn try_from(s: &str) -> Result<Self, TopicError> {
+        Self::new(s)
+    }
+}
+
+impl TryFrom<Bytes> for Topic {
+    type Error = TopicError;
+
+    fn try_from(b: Bytes) -> Result<Self, TopicError> {
+        Self::try_from(MqttString::try_from(b)?)
+    }
+}
+
+impl From<Topic> for MqttString {
+    fn from(t: Topic) -> Self {
+        t.0
+    }
+}
+
+impl fmt::Display for Topic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Debug for Topic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Topic({:?})", self.0)
+    }
+}
+
+/// A topic filter: a topic with optional `+` / `#` wildcards, or a shared subscription
+/// `$share/{group}/{filter}`.
+///
+/// The `$share/` syntax is recognised in every protocol version (brokers commonly support it in
+/// 3.1.1 too).
+///
+/// ```
+/// use mqtt_proto::{Topic, TopicFilter};
+///
+/// let f = TopicFilter::new("$share/workers/jobs/+").unwrap();
+/// assert_eq!(f.share_group(), Some("workers"));
+/// assert_eq!(f.filter(), "jobs/+");
+/// assert!(f.matches(&Topic::new("jobs/42").unwrap()));
+/// assert!(!TopicFilter::new("#").unwrap().matches(&Topic::new("$SYS/uptime").unwrap()));
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TopicFilter {
+    raw: MqttString,
+    group: Option<MqttString>,
+    filter: MqttString,
+}
+
+const SHARE_PREFIX: &str = "$share/";
+
+impl TopicFilter {
+    /// Validates and copies `s`.
+    pub fn new(s: &str) -> Result<Self, TopicError> {
+        Self::try_from(MqttString::new(s)?)
+    }
+
+    /// The whole filter as sent on the wire (with the `$share/group/` prefix if any).
+    pub fn as_str(&self) -> &str {
+        self.raw.as_str()
+    }
+
+    /// The whole filter as an [`MqttString`].
+    pub fn as_mqtt_str(&self) -> &MqttString {
+        &self.raw
+    }
+
+    /// The share group of a shared subscription.
+    pub fn share_group(&self) -> Option<&str> {
+        self.group.as_ref().map(MqttString::as_str)
+    }
+
+    /// Whether this is a shared subscription (`$share/...`).
+    pub fn is_shared(&self) -> bool {
+        self.group.is_some()
+    }
+
+    /// The filter proper, without a `$share/group/` prefix: what topics are matched against.
+    pub fn filter(&self) -> &str {
+        self.filter.as_str()
+    }
+
+    /// Whether the filter contains `+` or `#`.
+    pub fn has_wildcards(&self) -> bool {
+        self.filter().bytes().any(|b| b == b'+' || b == b'#')
+    }
+
+    /// Whether `topic` matches this filter (section 4.7), including the rule that a filter starting
+    /// with a wildcard does not match topics starting with `$` ([MQTT-4.7.2-1]). Shared
+    /// subscriptions match with their filter proper.
+    pub fn matches(&self, topic: &Topic) -> bool {
+        let f = self.filter();
+        let t = topic.as_str();
+        if t.starts_with('$') && (f.starts_with('+') || f.starts_with('#')) {
+            return false;
+        }
+        let mut fl = f.split('/');
+        let mut tl = t.split('/');
+        loop {
+            match (fl.next(), tl.next()) {
+                (Some("#"), _) => return true,
+                (None, None) => return true,
+                (Some("+"), Some(_)) => {}
+                (Some(a), Some(b)) if a == b => {}
+                _ => return false,
+            }
+        }
+    }
+}
+
+fn check_filter(f: &str) -> Result<(), TopicError> {
+    if f.is_empty() {
+        return Err(TopicError::Empty);
+    }
+    let mut levels = f.split('/').peekable();
+    while let Some(level) = levels.next() {
+        if level.contains('#') && (level != "#" || levels.peek().is_some()) {
+            return Err(TopicError::InvalidMultiLevelWildcard);
+        }
+        if level.contains('+') && level != "+" {
+            return Err(TopicError::InvalidSingleLevelWildcard);
+        }
+    }
+    Ok(())
+}
+
+impl TryFrom<MqttString> for TopicFilter {
+    type Error = TopicError;
+
+    fn try_from(raw: MqttString) -> Result<Self, TopicError> {
+        let s = raw.as_str();
+        let Some(rest) = s.strip_prefix(SHARE_PREFIX) else {
+            check_filter(s)?;
+            return Ok(Self {
+                filter: raw.clone(),
+                group: None,
+                raw,
+            });
+        };
+        let (group, filter) = rest.split_once('/').unwrap_or((rest, ""));
+        if group.is_empty() {
+            return Err(TopicError::EmptyShareName);
+        }
+        if group.contains(['+', '#']) || filter.is_empty() {
+            return Err(TopicError::InvalidShareName);
+        }
+        check_filter(filter)?;
+        Ok(Self {
+            group: Some(raw.slice_ref(group)),
+            filter: raw.slice_ref(filter),
+            raw: raw.clone(),
+        })
+    }
+}
+
+impl TryFrom<&str> for TopicFilter {
+    type Error = TopicError;
+
+    fn try_from(s: &str) -> Result<Self, TopicError> {
+        Self::new(s)
+    }
+}
+
+impl TryFrom<Bytes> for TopicFilter {
+    type Error = TopicError;
+
+    fn try_from(b: Bytes) -> Result<Self, TopicError> {
+        Self::try_from(MqttString::try_from(b)?)
+    }
+}
+
+impl From<Topic> for TopicFilter {
+    /// Every topic name is a filter matching exactly itself (a topic starting with `$share/` becomes
+    /// a shared subscription only if it has that shape; otherwise it is matched literally).
+    fn from(t: Topic) -> Self {
+        Self::try_from(t.0.clone()).unwrap_or(Self {
+            filter: t.0.clone(),
+            group: None,
+            raw: t.0,
+        })
+    }
+}
+
+impl fmt::Display for TopicFilter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.raw, f)
+    }
+}
+
+impl fmt::Debug for TopicFilter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TopicFilter({:?})", self.raw)
+    }
+}

@@ -1,0 +1,217 @@
+//! Wire primitives (MQTT 5.0 section 1.5): a bounds-checked [`Reader`] over a received frame, and
+//! writers into a [`BytesMut`].
+//!
+//! Reading never panics: a field that runs past the end of the data is [`DecodeError::Truncated`].
+//! Strings and binary data are returned as zero-copy slices of the frame.
+
+use bytes::{BufMut, Bytes, BytesMut};
+
+use crate::error::DecodeError;
+use crate::packet::PacketType;
+use crate::string::MqttString;
+
+/// The largest value a Variable Byte Integer can encode (268,435,455).
+pub const MAX_VARINT: u32 = 268_435_455;
+
+/// Number of bytes the Variable Byte Integer encoding of `n` takes (1 to 4; `n` above
+/// [`MAX_VARINT`] is reported as 4 but cannot be encoded).
+pub const fn varint_len(n: u32) -> usize {
+    if n < 128 {
+        1
+    } else if n < 16_384 {
+        2
+    } else if n < 2_097_152 {
+        3
+    } else {
+        4
+    }
+}
+
+/// Decodes a Variable Byte Integer at the start of `bytes`.
+///
+/// Returns `Ok(None)` when `bytes` ends before the integer does (fewer than four bytes seen, all
+/// with the continuation bit), otherwise the value and the number of bytes used. A fourth byte with
+/// the continuation bit is [`DecodeError::VarintTooLong`]; an encoding longer than necessary is
+/// [`DecodeError::VarintNotMinimal`] ([MQTT-1.5.5-1]).
+pub fn decode_varint(bytes: &[u8]) -> Result<Option<(u32, usize)>, DecodeError> {
+    let mut value: u32 = 0;
+    for (i, &byte) in bytes.iter().take(4).enumerate() {
+        value |= u32::from(byte & 0x7F) << (7 * i);
+        if byte & 0x80 == 0 {
+            if i > 0 && byte == 0 {
+                return Err(DecodeError::VarintNotMinimal);
+            }
+            return Ok(Some((value, i + 1)));
+        }
+        if i == 3 {
+            return Err(DecodeError::VarintTooLong);
+        }
+    }
+    Ok(None)
+}
+
+/// A bounds-checked cursor over the bytes of one packet.
+#[derive(Clone, Debug)]
+pub struct Reader {
+    buf: Bytes,
+}
+
+impl Reader {
+    /// A reader over `buf`.
+    pub fn new(buf: Bytes) -> Self {
+        Self { buf }
+    }
+
+    /// Bytes not read yet.
+    pub fn remaining(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Whether everything was read.
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// Reads one byte.
+    pub fn read_u8(&mut self) -> Result<u8, DecodeError> {
+        let b = *self.buf.first().ok_or(DecodeError::Truncated)?;
+        self.advance(1);
+        Ok(b)
+    }
+
+    /// Reads a big-endian Two Byte Integer.
+    pub fn read_u16(&mut self) -> Result<u16, DecodeError> {
+        let b = self.array::<2>()?;
+        Ok(u16::from_be_bytes(b))
+    }
+
+    /// Reads a big-endian Four Byte Integer.
+    pub fn read_u32(&mut self) -> Result<u32, DecodeError> {
+        let b = self.array::<4>()?;
+        Ok(u32::from_be_bytes(b))
+    }
+
+    /// Reads a Variable Byte Integer, rejecting over-long and non-minimal encodings.
+    pub fn read_varint(&mut self) -> Result<u32, DecodeError> {
+        let (value, len) = decode_varint(&self.buf)?.ok_or(DecodeError::Truncated)?;
+        self.advance(len);
+        Ok(value)
+    }
+
+    /// Reads `n` raw bytes (zero-copy).
+    pub fn read_bytes(&mut self, n: usize) -> Result<Bytes, DecodeError> {
+        if n > self.buf.len() {
+            return Err(DecodeError::Truncated);
+        }
+        Ok(self.buf.split_to(n))
+    }
+
+    /// Reads Binary Data: a two-byte length and that many bytes (zero-copy).
+    pub fn read_binary(&mut self) -> Result<Bytes, DecodeError> {
+        let len = self.read_u16()?;
+        self.read_bytes(usize::from(len))
+    }
+
+    /// Reads a UTF-8 Encoded String (zero-copy), validating it ([MQTT-1.5.4-1], [MQTT-1.5.4-2]).
+    pub fn read_string(&mut self) -> Result<MqttString, DecodeError> {
+        let bytes = self.read_binary()?;
+        Ok(MqttString::try_from(bytes)?)
+    }
+
+    /// Takes everything not read yet (zero-copy).
+    pub fn read_rest(&mut self) -> Bytes {
+        core::mem::take(&mut self.buf)
+    }
+
+    /// Fails with [`DecodeError::TrailingBytes`] unless everything was read.
+    pub fn finish(&self, packet_type: PacketType) -> Result<(), DecodeError> {
+        if self.buf.is_empty() {
+            Ok(())
+        } else {
+            Err(DecodeError::TrailingBytes { packet_type })
+        }
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        let mut out = [0u8; N];
+        let src = self.buf.get(..N).ok_or(DecodeError::Truncated)?;
+        out.copy_from_slice(src);
+        self.advance(N);
+        Ok(out)
+    }
+
+    fn advance(&mut self, n: usize) {
+        // `n` was bounds-checked by every caller; `min` keeps this total anyway.
+        let n = n.min(self.buf.len());
+        let _ = self.buf.split_to(n);
+    }
+}
+
+/// Writes `n` as a Variable Byte Integer. Values above [`MAX_VARINT`] must be rejected by the caller
+/// (encoders validate before writing); they are truncated to 28 bits here.
+pub fn write_varint(buf: &mut BytesMut, n: u32) {
+    let mut n = n & MAX_VARINT;
+    loop {
+        let mut byte = (n & 0x7F) as u8;
+        n >>= 7;
+        if n > 0 {
+            byte |= 0x80;
+        }
+        buf.put_u8(byte);
+        if n == 0 {
+            break;
+        }
+    }
+}
+
+/// Encoded size of a UTF-8 Encoded String (length prefix included).
+pub fn string_len(s: &MqttString) -> usize {
+    2 + s.len()
+}
+
+/// Writes a UTF-8 Encoded String.
+pub fn write_string(buf: &mut BytesMut, s: &MqttString) {
+    write_binary(buf, s.as_bytes());
+}
+
+/// Writes Binary Data (two-byte length, then the bytes). The caller validates `data.len() <= 65535`
+/// beforehand; longer data is truncated here.
+pub fn write_binary(buf: &mut BytesMut, data: &[u8]) {
+    let len = data.len().min(usize::from(u16::MAX));
+    buf.put_u16(len as u16);
+    buf.put_slice(data.get(..len).unwrap_or_default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varint_boundaries() {
+        for (n, enc) in [
+            (0u32, &[0x00][..]),
+            (127, &[0x7F]),
+            (128, &[0x80, 0x01]),
+            (16_383, &[0xFF, 0x7F]),
+            (16_384, &[0x80, 0x80, 0x01]),
+            (2_097_151, &[0xFF, 0xFF, 0x7F]),
+            (2_097_152, &[0x80, 0x80, 0x80, 0x01]),
+            (MAX_VARINT, &[0xFF, 0xFF, 0xFF, 0x7F]),
+        ] {
+            let mut buf = BytesMut::new();
+            write_varint(&mut buf, n);
+            assert_eq!(&buf[..], enc);
+            assert_eq!(varint_len(n), enc.len());
+            assert_eq!(decode_varint(enc), Ok(Some((n, enc.len()))));
+        }
+        assert_eq!(
+            decode_varint(&[0x80, 0x00]),
+            Err(DecodeError::VarintNotMinimal)
+        );
+        assert_eq!(
+            decode_varint(&[0xFF, 0xFF, 0xFF, 0xFF]),
+            Err(DecodeError::VarintTooLong)
+        );
+        assert_eq!(decode_varint(&[0xFF, 0xFF]), Ok(None));
+    }
+}
