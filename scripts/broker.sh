@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Start a local Mosquitto from tests/broker/mosquitto.conf.in.
-#   source scripts/broker.sh; broker_start <tcp_port> <ws_port> <state_dir>; ...; broker_stop
+#   source scripts/broker.sh; broker_start <tcp_port> <ws_port> <state_dir> [ws_auth_port]; ...; broker_stop
+# The optional third listener (WebSocket, credentials demo/demo-pass required)
+# defaults to ws_port + 1.
 # broker_start waits (bounded) until both listeners accept connections.
 # Sets BROKER_PID, and broker_stop is safe to call twice.
 
@@ -19,21 +21,24 @@ broker_wait_port() { # port, tries (100 ms apart)
 }
 
 broker_start() {
-  local tcp=$1 ws=$2 dir=$3 root
+  local tcp=$1 ws=$2 dir=$3 ws_auth=${4:-$(($2 + 1))} root
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
   mkdir -p "$dir"
-  sed -e "s|@TCP_PORT@|$tcp|" -e "s|@WS_PORT@|$ws|" -e "s|@DATA_DIR@|$dir|" \
+  BROKER_WS_AUTH_PORT=$ws_auth
+  printf 'demo:demo-pass\n' >"$dir/passwords"
+  mosquitto_passwd -U "$dir/passwords"
+  sed -e "s|@TCP_PORT@|$tcp|" -e "s|@WS_PORT@|$ws|" -e "s|@WS_AUTH_PORT@|$ws_auth|" -e "s|@DATA_DIR@|$dir|" \
     "$root/tests/broker/mosquitto.conf.in" >"$dir/mosquitto.conf"
   local bin=mosquitto
   command -v mosquitto >/dev/null 2>&1 || bin=/usr/sbin/mosquitto
   "$bin" -c "$dir/mosquitto.conf" >>"$dir/mosquitto.log" 2>&1 &
   BROKER_PID=$!
-  if ! broker_wait_port "$tcp" || ! broker_wait_port "$ws"; then
+  if ! broker_wait_port "$tcp" || ! broker_wait_port "$ws" || ! broker_wait_port "$ws_auth"; then
     echo "mosquitto failed to start; its log:" >&2
     cat "$dir/mosquitto.log" >&2
     return 1
   fi
-  echo "mosquitto (pid $BROKER_PID): mqtt://127.0.0.1:$tcp  ws://127.0.0.1:$ws  log $dir/mosquitto.log"
+  echo "mosquitto (pid $BROKER_PID): mqtt://127.0.0.1:$tcp  ws://127.0.0.1:$ws  ws://127.0.0.1:$ws_auth (auth)  log $dir/mosquitto.log"
 }
 
 broker_stop() {

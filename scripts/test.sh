@@ -22,9 +22,11 @@ trap 'exit 130' INT TERM
 
 TCP_PORT="${MQTT_TCP_PORT:-$(broker_free_port)}"
 WS_PORT="${MQTT_WS_PORT:-$(broker_free_port)}"
-broker_start "$TCP_PORT" "$WS_PORT" "$STATE/broker" || exit 1
+WS_AUTH_PORT="${MQTT_WS_AUTH_PORT:-$(broker_free_port)}"
+broker_start "$TCP_PORT" "$WS_PORT" "$STATE/broker" "$WS_AUTH_PORT" || exit 1
 export MQTT_TCP_ADDR="127.0.0.1:$TCP_PORT"
 export MQTT_WS_URL="ws://127.0.0.1:$WS_PORT"
+export MQTT_WS_AUTH_URL="ws://127.0.0.1:$WS_AUTH_PORT"
 export MOSQUITTO_PID="$BROKER_PID"
 export TEST_ARTIFACTS="$ROOT/tests/artifacts"
 mkdir -p "$TEST_ARTIFACTS"

@@ -1,12 +1,21 @@
 //! MQTT 3.1.1 and 5.0 over browser WebSockets.
 //!
-//! This crate only moves bytes and timers: the protocol lives in
-//! [`mqtt_proto`]'s sans-IO session. [`transport`] owns the WebSocket and its
-//! closures, [`timer`] owns one `setTimeout` and reads `performance.now()`.
+//! The protocol lives in [`mqtt_proto`]'s sans-IO [`Session`](mqtt_proto::session::Session);
+//! this crate only moves bytes and timers for it:
+//! - [`transport`] owns the WebSocket (subprotocol `mqtt`) and its closures;
+//! - [`timer`] owns one `setTimeout` and reads `performance.now()`;
+//! - the driver pumps the session's drain and completes calls;
+//! - [`Client`] is the async Rust API for Yew apps (works in a page and in a Web Worker).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod client;
+mod driver;
+mod error;
 pub mod timer;
 pub mod transport;
 
+pub use client::{Client, ListenerId};
+pub use error::ClientError;
+pub use mqtt_proto;
 pub use transport::{TransportError, TransportEvent, WsTransport, SUBPROTOCOL};

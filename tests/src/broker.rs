@@ -15,6 +15,8 @@ pub struct Broker {
     pub tcp_port: u16,
     /// WebSocket listener port.
     pub ws_port: u16,
+    /// WebSocket listener that requires credentials (demo / demo-pass).
+    pub ws_auth_port: u16,
 }
 
 fn free_port() -> u16 {
@@ -51,8 +53,17 @@ impl Broker {
         let conf = template
             .replace("@TCP_PORT@", &b.tcp_port.to_string())
             .replace("@WS_PORT@", &b.ws_port.to_string())
+            .replace("@WS_AUTH_PORT@", &b.ws_auth_port.to_string())
             .replace("@DATA_DIR@", &b.dir.display().to_string());
         std::fs::write(b.dir.join("mosquitto.conf"), conf).expect("write config");
+        let passwords = b.dir.join("passwords");
+        std::fs::write(&passwords, "demo:demo-pass\n").expect("write passwords");
+        let hashed = Command::new("mosquitto_passwd")
+            .arg("-U")
+            .arg(&passwords)
+            .status()
+            .expect("mosquitto_passwd");
+        assert!(hashed.success(), "mosquitto_passwd -U failed");
         b.restart();
         b
     }
@@ -105,7 +116,7 @@ impl Broker {
             .expect("start mosquitto");
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(10);
-        for port in [self.tcp_port, self.ws_port] {
+        for port in [self.tcp_port, self.ws_port, self.ws_auth_port] {
             while TcpStream::connect(("127.0.0.1", port)).is_err() {
                 assert!(
                     Instant::now() < deadline,

@@ -1,0 +1,239 @@
+//! The Rust async API: connect, publish, subscribe, unsubscribe, end, and the
+//! stream of everything that happens (messages, connection state, packet trace).
+
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::Rc;
+
+use futures_channel::{mpsc, oneshot};
+use mqtt_proto::session::{Connected, Event, PublishRequest, Session, SessionConfig};
+use mqtt_proto::{Properties, ReasonCode, SubscriptionOptions, TopicFilter};
+
+use crate::driver::{now, with_driver, Completion, Driver, Reply};
+use crate::error::ClientError;
+
+/// A connected (or reconnecting) MQTT client over a browser WebSocket.
+///
+/// Cloning gives another handle to the same connection. The connection lives
+/// until [`Client::end`] or until the last handle is dropped (then the socket and
+/// timer are released without a DISCONNECT, as if the page went away).
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), client_wasm::ClientError> {
+/// use client_wasm::Client;
+/// use mqtt_proto::session::{PublishRequest, SessionConfig};
+/// use mqtt_proto::{ProtocolVersion, QoS, Topic, TopicFilter, SubscriptionOptions};
+///
+/// let client = Client::connect("ws://127.0.0.1:9001", SessionConfig::new(ProtocolVersion::V5, "demo")).await?;
+/// let mut events = client.events();
+/// client.subscribe(vec![(TopicFilter::new("sensors/#").unwrap(), SubscriptionOptions::default())]).await?;
+/// client.publish(PublishRequest::new(Topic::new("sensors/t").unwrap(), "21.5", QoS::AtLeastOnce)).await?;
+/// client.end().await;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    driver: Rc<RefCell<Driver>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Client")
+            .field(&self.driver.try_borrow().ok())
+            .finish()
+    }
+}
+
+/// Identifies a listener added with [`Client::on_event`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListenerId(u32);
+
+impl Client {
+    /// Opens `url` (`ws://` or `wss://`) and resolves at the broker's CONNACK.
+    ///
+    /// Fails with [`ClientError::Refused`] when the broker refuses (its reason
+    /// code), or [`ClientError::ConnectionLost`] when the first connection cannot
+    /// be made; the client is then ended.
+    pub async fn connect(url: &str, config: SessionConfig) -> Result<Client, ClientError> {
+        let (client, connected) = Self::start(url, config)?;
+        match connected.await {
+            Ok(Ok(_)) => Ok(client),
+            Ok(Err(e)) => {
+                client.abort();
+                Err(e)
+            }
+            Err(_) => Err(ClientError::Ended),
+        }
+    }
+
+    /// Starts connecting and returns at once; the future resolves at CONNACK.
+    /// Useful to listen to events (and the packet trace) from the very first packet.
+    pub fn start(
+        url: &str,
+        config: SessionConfig,
+    ) -> Result<
+        (
+            Client,
+            impl std::future::Future<
+                Output = Result<Result<Box<Connected>, ClientError>, oneshot::Canceled>,
+            >,
+        ),
+        ClientError,
+    > {
+        let session = Session::new(config)?;
+        let driver = Driver::new(session, url.to_owned());
+        let (tx, rx) = oneshot::channel();
+        with_driver(&driver, |d| {
+            d.connecting.push(tx);
+            d.session.connect(now());
+        });
+        let connected = async move {
+            rx.await.map(|r| {
+                r.and_then(|c| match c {
+                    Completion::Connected(c) => Ok(c),
+                    _ => Err(ClientError::Ended),
+                })
+            })
+        };
+        Ok((Client { driver }, connected))
+    }
+
+    /// Publishes; resolves when the message is done: written (QoS 0), PUBACK
+    /// (QoS 1) or PUBCOMP (QoS 2), with the broker's reason code.
+    pub async fn publish(&self, request: PublishRequest) -> Result<ReasonCode, ClientError> {
+        let rx = self.request(|d| d.session.publish(now(), request))?;
+        match rx.await {
+            Ok(Ok(Completion::Published(r))) => Ok(r),
+            Ok(Ok(_)) | Err(_) => Err(ClientError::Ended),
+            Ok(Err(e)) => Err(e),
+        }
+    }
+
+    /// Subscribes; resolves at SUBACK with, per filter, the granted QoS (0x00–0x02)
+    /// or an error reason code.
+    pub async fn subscribe(
+        &self,
+        filters: Vec<(TopicFilter, SubscriptionOptions)>,
+    ) -> Result<Vec<ReasonCode>, ClientError> {
+        self.subscribe_with(filters, Properties::default()).await
+    }
+
+    /// [`Client::subscribe`] with 5.0 SUBSCRIBE properties (subscription identifier, user properties).
+    pub async fn subscribe_with(
+        &self,
+        filters: Vec<(TopicFilter, SubscriptionOptions)>,
+        properties: Properties,
+    ) -> Result<Vec<ReasonCode>, ClientError> {
+        let rx = self.request(|d| d.session.subscribe(now(), filters, properties))?;
+        Self::reasons(rx).await
+    }
+
+    /// Unsubscribes; resolves at UNSUBACK with a reason code per filter.
+    pub async fn unsubscribe(
+        &self,
+        filters: Vec<TopicFilter>,
+    ) -> Result<Vec<ReasonCode>, ClientError> {
+        let rx = self.request(|d| d.session.unsubscribe(now(), filters, Properties::default()))?;
+        Self::reasons(rx).await
+    }
+
+    /// Sends DISCONNECT (normal disconnection) and closes; resolves when the session has ended.
+    pub async fn end(&self) {
+        self.end_with(ReasonCode::NORMAL_DISCONNECTION, Properties::default())
+            .await;
+    }
+
+    /// [`Client::end`] with a 5.0 reason code (e.g. 0x04 to have the broker send the will) and properties.
+    pub async fn end_with(&self, reason: ReasonCode, properties: Properties) {
+        let (tx, rx) = oneshot::channel();
+        with_driver(&self.driver, |d| {
+            if d.session.is_ended() {
+                let _ = tx.send(Ok(Completion::Ended));
+            } else {
+                d.ending.push(tx);
+                d.session.disconnect(now(), reason, properties);
+            }
+        });
+        let _ = rx.await;
+    }
+
+    /// Every event from now on, as a stream (messages, connection changes, and the
+    /// packet trace when [`SessionConfig::trace`] is on). Dropping the receiver unsubscribes.
+    pub fn events(&self) -> mpsc::UnboundedReceiver<Event> {
+        let (tx, rx) = mpsc::unbounded();
+        self.add_listener(Box::new(move |e| tx.unbounded_send(e.clone()).is_ok()));
+        rx
+    }
+
+    /// Calls `f` for every event, synchronously, in order. `f` may call the client.
+    pub fn on_event(&self, mut f: impl FnMut(&Event) + 'static) -> ListenerId {
+        self.add_listener(Box::new(move |e| {
+            f(e);
+            true
+        }))
+    }
+
+    fn add_listener(&self, listener: crate::driver::Listener) -> ListenerId {
+        let mut d = self.driver.borrow_mut();
+        let id = d.next_listener;
+        d.next_listener += 1;
+        d.listeners.push((id, listener));
+        ListenerId(id)
+    }
+
+    /// Removes a listener added with [`Client::on_event`].
+    pub fn off(&self, id: ListenerId) {
+        let mut d = self.driver.borrow_mut();
+        let before = d.listeners.len();
+        d.listeners.retain(|(l, _)| *l != id.0);
+        if d.listeners.len() == before {
+            d.removed.push(id.0);
+        }
+    }
+
+    /// Whether CONNACK accepted the current connection.
+    pub fn is_connected(&self) -> bool {
+        self.driver.borrow().session.is_connected()
+    }
+
+    /// QoS 1/2 publishes sent and not yet acknowledged.
+    pub fn inflight_len(&self) -> usize {
+        self.driver.borrow().session.inflight_len()
+    }
+
+    fn request(
+        &self,
+        start: impl FnOnce(
+            &mut Driver,
+        )
+            -> Result<mqtt_proto::session::Token, mqtt_proto::session::UsageError>,
+    ) -> Result<oneshot::Receiver<Result<Completion, ClientError>>, ClientError> {
+        let (tx, rx) = oneshot::channel::<Result<Completion, ClientError>>();
+        with_driver(&self.driver, |d| {
+            let token = start(d)?;
+            d.pending.insert(token, tx as Reply);
+            Ok(rx)
+        })
+    }
+
+    async fn reasons(
+        rx: oneshot::Receiver<Result<Completion, ClientError>>,
+    ) -> Result<Vec<ReasonCode>, ClientError> {
+        match rx.await {
+            Ok(Ok(Completion::Reasons(r))) => Ok(r),
+            Ok(Ok(_)) | Err(_) => Err(ClientError::Ended),
+            Ok(Err(e)) => Err(e),
+        }
+    }
+
+    /// Ends without DISCONNECT (after a failed first connect).
+    fn abort(&self) {
+        with_driver(&self.driver, |d| {
+            d.session.disconnect(
+                now(),
+                ReasonCode::NORMAL_DISCONNECTION,
+                Properties::default(),
+            )
+        });
+    }
+}

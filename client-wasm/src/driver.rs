@@ -1,0 +1,262 @@
+//! The driver: owns the [`Session`], the WebSocket and one timer, and pumps the
+//! session's drain. It only moves bytes and timers.
+//!
+//! Every input (socket event, timer, API call) borrows the driver, feeds the
+//! session, drains [`Session::poll_output`] until `Wait`, and releases the
+//! borrow *before* handing events to listeners, so a listener may call the
+//! client again without re-entering a borrowed state.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+
+use mqtt_proto::session::{DisconnectReason, Event, Output, Session, Token};
+use mqtt_proto::time::Instant;
+use mqtt_proto::ReasonCode;
+
+use crate::error::ClientError;
+use crate::timer::{now_ms, Timeout};
+use crate::transport::{TransportEvent, WsTransport};
+
+/// What a pending call is waiting for.
+pub(crate) type Reply = futures_channel::oneshot::Sender<Result<Completion, ClientError>>;
+
+/// How a pending call completed.
+#[derive(Debug)]
+pub(crate) enum Completion {
+    Connected(Box<mqtt_proto::session::Connected>),
+    Published(ReasonCode),
+    Reasons(Vec<ReasonCode>),
+    Ended,
+}
+
+/// A listener for every session event; it is dropped when it returns `false`.
+pub(crate) type Listener = Box<dyn FnMut(&Event) -> bool>;
+
+pub(crate) struct Driver {
+    pub(crate) session: Session,
+    url: String,
+    transport: Option<WsTransport>,
+    timer: Option<(Instant, Timeout)>,
+    pub(crate) pending: HashMap<Token, Reply>,
+    pub(crate) connecting: Vec<Reply>,
+    pub(crate) ending: Vec<Reply>,
+    pub(crate) listeners: Vec<(u32, Listener)>,
+    pub(crate) next_listener: u32,
+    /// Listeners removed while they were out for delivery.
+    pub(crate) removed: Vec<u32>,
+    ever_connected: bool,
+    me: Weak<RefCell<Driver>>,
+}
+
+impl std::fmt::Debug for Driver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Driver")
+            .field("url", &self.url)
+            .field("connected", &self.session.is_connected())
+            .finish()
+    }
+}
+
+/// The clock the session runs on.
+pub(crate) fn now() -> Instant {
+    Instant::from_millis(now_ms())
+}
+
+impl Driver {
+    pub(crate) fn new(session: Session, url: String) -> Rc<RefCell<Self>> {
+        Rc::new_cyclic(|me| {
+            RefCell::new(Self {
+                session,
+                url,
+                transport: None,
+                timer: None,
+                pending: HashMap::new(),
+                connecting: Vec::new(),
+                ending: Vec::new(),
+                listeners: Vec::new(),
+                next_listener: 0,
+                removed: Vec::new(),
+                ever_connected: false,
+                me: me.clone(),
+            })
+        })
+    }
+}
+
+/// Runs `input` on the driver, drains the session, then delivers events.
+pub(crate) fn with_driver<R>(
+    driver: &Rc<RefCell<Driver>>,
+    input: impl FnOnce(&mut Driver) -> R,
+) -> R {
+    let (result, events) = {
+        let Ok(mut d) = driver.try_borrow_mut() else {
+            // Unreachable by construction: listeners run after the borrow ends.
+            panic!("client-wasm driver re-entered");
+        };
+        let r = input(&mut d);
+        let events = d.drain();
+        (r, events)
+    };
+    deliver(driver, events);
+    result
+}
+
+impl Driver {
+    /// Drains the session: transmits, opens/closes the socket, re-arms the timer
+    /// and completes pending calls. Returns the events for the listeners.
+    fn drain(&mut self) -> Vec<Event> {
+        let mut events = Vec::new();
+        loop {
+            match self.session.poll_output() {
+                Output::Transmit(bytes) => {
+                    if let Some(t) = &self.transport {
+                        // A failed send means the socket is closing; its close event follows.
+                        let _ = t.send(&bytes);
+                    }
+                }
+                Output::Event(e) => {
+                    self.complete(&e);
+                    events.push(e);
+                }
+                Output::OpenTransport => self.open(),
+                Output::CloseTransport => self.transport = None,
+                Output::Wait(deadline) => {
+                    self.arm(deadline);
+                    return events;
+                }
+            }
+        }
+    }
+
+    fn open(&mut self) {
+        let me = self.me.clone();
+        let sink = move |event: TransportEvent| {
+            let Some(driver) = me.upgrade() else { return };
+            with_driver(&driver, |d| {
+                let now = now();
+                match event {
+                    TransportEvent::Open => d.session.handle_open(now),
+                    TransportEvent::Bytes(b) => d.session.handle_bytes(now, &b),
+                    TransportEvent::Closed { .. } => {
+                        d.transport = None;
+                        d.session.handle_close(now);
+                    }
+                }
+            });
+        };
+        match WsTransport::open(&self.url, sink) {
+            Ok(t) => self.transport = Some(t),
+            Err(e) => {
+                self.transport = None;
+                let err = ClientError::InvalidUrl(e.to_string());
+                for reply in self.connecting.drain(..) {
+                    let _ = reply.send(Err(err.clone()));
+                }
+                self.session.handle_close(now());
+            }
+        }
+    }
+
+    /// One timer, re-armed only when the deadline changes.
+    fn arm(&mut self, deadline: Option<Instant>) {
+        if self.timer.as_ref().map(|(at, _)| *at) == deadline {
+            return;
+        }
+        self.timer = deadline.map(|at| {
+            let delay = at.as_millis().saturating_sub(now_ms());
+            let me = self.me.clone();
+            let timeout = Timeout::new(u32::try_from(delay).unwrap_or(u32::MAX), move || {
+                if let Some(driver) = me.upgrade() {
+                    with_driver(&driver, |d| {
+                        d.timer = None;
+                        d.session.handle_timeout(now());
+                    });
+                }
+            });
+            (at, timeout)
+        });
+    }
+
+    fn complete(&mut self, event: &Event) {
+        match event {
+            Event::Connected(c) => {
+                self.ever_connected = true;
+                for reply in self.connecting.drain(..) {
+                    let _ = reply.send(Ok(Completion::Connected(c.clone())));
+                }
+            }
+            Event::PublishCompleted { token, reason } => {
+                if let Some(reply) = self.pending.remove(token) {
+                    let r = if reason.is_error() {
+                        Err(ClientError::Rejected(*reason))
+                    } else {
+                        Ok(Completion::Published(*reason))
+                    };
+                    let _ = reply.send(r);
+                }
+            }
+            Event::PublishFailed { token, error } => {
+                if let Some(reply) = self.pending.remove(token) {
+                    let _ = reply.send(Err(ClientError::Publish(error.clone())));
+                }
+            }
+            Event::SubscribeResult { token, reasons, .. }
+            | Event::UnsubscribeResult { token, reasons, .. } => {
+                if let Some(reply) = self.pending.remove(token) {
+                    let _ = reply.send(Ok(Completion::Reasons(reasons.clone())));
+                }
+            }
+            Event::Disconnected { reason } if !self.ever_connected => {
+                let err = match reason {
+                    DisconnectReason::Refused { reason, .. } => ClientError::Refused(*reason),
+                    other => ClientError::ConnectionLost(other.clone()),
+                };
+                for reply in self.connecting.drain(..) {
+                    let _ = reply.send(Err(err.clone()));
+                }
+            }
+            Event::Ended => {
+                self.transport = None;
+                self.timer = None;
+                for reply in self.connecting.drain(..) {
+                    let _ = reply.send(Err(ClientError::Ended));
+                }
+                for (_, reply) in self.pending.drain() {
+                    let _ = reply.send(Err(ClientError::Ended));
+                }
+                for reply in self.ending.drain(..) {
+                    let _ = reply.send(Ok(Completion::Ended));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Hands events to the listeners, outside any borrow. Listeners are taken out
+/// while they run so that one may add or remove listeners or call the client.
+fn deliver(driver: &Rc<RefCell<Driver>>, events: Vec<Event>) {
+    if events.is_empty() {
+        return;
+    }
+    let Ok(mut listeners) = driver
+        .try_borrow_mut()
+        .map(|mut d| std::mem::take(&mut d.listeners))
+    else {
+        return;
+    };
+    if listeners.is_empty() {
+        return;
+    }
+    for e in &events {
+        listeners.retain_mut(|(_, l)| l(e));
+    }
+    if let Ok(mut d) = driver.try_borrow_mut() {
+        // Keep listeners added meanwhile (they are in d.listeners now).
+        listeners.append(&mut d.listeners);
+        let removed = std::mem::take(&mut d.removed);
+        listeners.retain(|(id, _)| !removed.contains(id));
+        d.listeners = listeners;
+    }
+}
