@@ -92,11 +92,6 @@ impl Backoff {
         }
     }
 
-    /// Consecutive attempts made since the last successful connection.
-    pub(crate) fn attempt(&self) -> u32 {
-        self.attempt
-    }
-
     /// A connection succeeded: the next loss starts again from `initial_delay`.
     pub(crate) fn reset(&mut self) {
         self.attempt = 0;

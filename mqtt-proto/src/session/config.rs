@@ -4,9 +4,9 @@ use alloc::vec::Vec;
 
 use bytes::Bytes;
 
+use crate::packet::Will;
 use crate::string::MqttString;
 use crate::time::Duration;
-use crate::packet::Will;
 use crate::types::ProtocolVersion;
 
 use super::backoff::ReconnectPolicy;

@@ -55,7 +55,10 @@ impl fmt::Display for UsageError {
             Self::NotConnected => f.write_str("the session is not started"),
             Self::QueueFull => f.write_str("the offline queue is full"),
             Self::PacketTooLarge { size, max } => {
-                write!(f, "packet of {size} bytes exceeds the maximum packet size {max}")
+                write!(
+                    f,
+                    "packet of {size} bytes exceeds the maximum packet size {max}"
+                )
             }
             Self::InvalidTopic => f.write_str("invalid topic name"),
             Self::InvalidTopicFilter => f.write_str("invalid or empty topic filter list"),
@@ -115,7 +118,10 @@ impl fmt::Display for PublishError {
             Self::SessionLost => f.write_str("the server lost the session"),
             Self::SessionEnded => f.write_str("the session ended"),
             Self::PacketTooLarge { size, max } => {
-                write!(f, "packet of {size} bytes exceeds the maximum packet size {max}")
+                write!(
+                    f,
+                    "packet of {size} bytes exceeds the maximum packet size {max}"
+                )
             }
             Self::NotSupported => f.write_str("QoS or retain not supported by the server"),
         }

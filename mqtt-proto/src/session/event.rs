@@ -22,6 +22,9 @@ use super::inflight::{Direction, InflightChange};
 pub struct Token(pub u64);
 
 /// One item of the session's drain, [`Session::poll_output`](super::Session::poll_output).
+// Outputs are moved once, from the session to the driver; boxing events would cost an allocation
+// per event instead.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Output {
     /// Write these bytes to the transport, in order.

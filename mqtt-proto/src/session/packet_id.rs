@@ -113,6 +113,7 @@ impl PacketIdAllocator {
     }
 
     /// Frees every identifier.
+    #[cfg(test)]
     pub(crate) fn clear(&mut self) {
         self.in_use.iter_mut().for_each(|w| *w = 0);
         self.count = 0;

@@ -1,0 +1,238 @@
+//! The streaming decoder: arbitrary chunking, several packets per chunk, early rejection of
+//! oversized and malformed fixed headers, poisoning.
+// Tests may panic: a panic is a test failure.
+#![allow(clippy::unwrap_used)]
+
+use bytes::{Bytes, BytesMut};
+use mqtt_proto::{
+    ConnAck, Connect, DecodeError, Decoder, Disconnect, MqttString, Packet, PacketId,
+    ProtocolVersion, PubAck, Publish, QoS, ReasonCode, SubAck, Subscribe, SubscriptionOptions,
+    Topic, TopicFilter,
+};
+
+use ProtocolVersion::{V311, V5};
+
+fn packets(v: ProtocolVersion) -> Vec<Packet> {
+    let mut publish = Publish::new(Topic::new("a/b").unwrap(), Bytes::from(vec![7u8; 300]));
+    publish.qos = QoS::AtLeastOnce;
+    publish.packet_id = PacketId::new(1);
+    let mut p5 = publish.clone();
+    if v == V5 {
+        p5.properties
+            .user_properties
+            .push((MqttString::from("k"), MqttString::from("v")));
+    }
+    vec![
+        Packet::Connect(Connect::new(v, MqttString::from("client"))),
+        Packet::ConnAck(ConnAck::new(ReasonCode::SUCCESS)),
+        Packet::Publish(p5),
+        Packet::PingReq,
+        Packet::PubAck(PubAck::new(PacketId::new(1).unwrap())),
+        Packet::Subscribe(Subscribe::new(
+            PacketId::new(2).unwrap(),
+            vec![(
+                TopicFilter::new("x/#").unwrap(),
+                SubscriptionOptions::new(QoS::ExactlyOnce),
+            )],
+        )),
+        Packet::SubAck(SubAck::new(
+            PacketId::new(2).unwrap(),
+            vec![ReasonCode::GRANTED_QOS_2],
+        )),
+        Packet::Publish(Publish::new(Topic::new("t").unwrap(), Bytes::new())),
+        Packet::PingResp,
+        Packet::Disconnect(Disconnect::default()),
+    ]
+}
+
+fn stream(v: ProtocolVersion, packets: &[Packet]) -> (Vec<u8>, Vec<Bytes>) {
+    let mut buf = BytesMut::new();
+    let mut frames = Vec::new();
+    for p in packets {
+        let start = buf.len();
+        p.encode(v, &mut buf).unwrap();
+        frames.push(Bytes::copy_from_slice(&buf[start..]));
+    }
+    (buf.to_vec(), frames)
+}
+
+fn drain(decoder: &mut Decoder, out: &mut Vec<(Packet, Bytes)>) {
+    while let Some(item) = decoder.next_packet().unwrap() {
+        out.push(item);
+    }
+}
+
+#[test]
+fn split_at_every_position() {
+    for v in [V311, V5] {
+        let packets = packets(v);
+        let (wire, frames) = stream(v, &packets);
+        for split in 0..=wire.len() {
+            let mut decoder = Decoder::new(v, 1024);
+            let mut out = Vec::new();
+            decoder.feed(&wire[..split]);
+            drain(&mut decoder, &mut out);
+            decoder.feed(&wire[split..]);
+            drain(&mut decoder, &mut out);
+            let (got, raw): (Vec<Packet>, Vec<Bytes>) = out.into_iter().unzip();
+            assert_eq!(got, packets, "split at {split}");
+            assert_eq!(raw, frames);
+            assert_eq!(decoder.buffered_len(), 0);
+        }
+    }
+}
+
+#[test]
+fn three_way_splits() {
+    let v = V5;
+    let packets = packets(v)[..4].to_vec();
+    let (wire, _) = stream(v, &packets);
+    for a in (0..wire.len()).step_by(3) {
+        for b in (a..=wire.len()).step_by(5) {
+            let mut decoder = Decoder::new(v, 1024);
+            let mut out = Vec::new();
+            for chunk in [&wire[..a], &wire[a..b], &wire[b..]] {
+                decoder.feed(chunk);
+                drain(&mut decoder, &mut out);
+            }
+            assert_eq!(out.into_iter().map(|(p, _)| p).collect::<Vec<_>>(), packets);
+        }
+    }
+}
+
+#[test]
+fn byte_by_byte() {
+    for v in [V311, V5] {
+        let packets = packets(v);
+        let (wire, _) = stream(v, &packets);
+        let mut decoder = Decoder::new(v, 1024);
+        let mut out = Vec::new();
+        for byte in &wire {
+            decoder.feed(std::slice::from_ref(byte));
+            drain(&mut decoder, &mut out);
+            assert!(decoder.buffered_len() <= 1024);
+        }
+        assert_eq!(out.into_iter().map(|(p, _)| p).collect::<Vec<_>>(), packets);
+    }
+}
+
+#[test]
+fn many_packets_in_one_chunk() {
+    let v = V5;
+    let packets = packets(v);
+    let (wire, frames) = stream(v, &packets);
+    let mut decoder = Decoder::new(v, 1024);
+    decoder.feed(&wire);
+    for (packet, frame) in packets.iter().zip(&frames) {
+        assert_eq!(decoder.next_frame().unwrap().as_ref(), Some(frame));
+        let _ = packet;
+    }
+    assert_eq!(decoder.next_frame().unwrap(), None);
+
+    let mut decoder = Decoder::new(v, 1024);
+    decoder.feed(&wire);
+    let mut out = Vec::new();
+    drain(&mut decoder, &mut out);
+    assert_eq!(out.len(), packets.len());
+}
+
+#[test]
+fn oversize_rejected_from_fixed_header_alone() {
+    let mut decoder = Decoder::new(V5, 100);
+    // PUBLISH with remaining length 16384: only the fixed header is fed.
+    decoder.feed(&[0x30, 0x80, 0x80]);
+    assert_eq!(decoder.next_frame(), Ok(None));
+    decoder.feed(&[0x01]);
+    let err = decoder.next_frame().unwrap_err();
+    assert_eq!(
+        err,
+        DecodeError::PacketTooLarge {
+            size: 1 + 3 + 16384,
+            max: 100
+        }
+    );
+    assert_eq!(err.reason_code(), ReasonCode::PACKET_TOO_LARGE);
+    assert_eq!(decoder.buffered_len(), 0, "nothing large was buffered");
+    // Poisoned: further input is ignored and the error repeats.
+    decoder.feed(&[0u8; 1000]);
+    assert_eq!(decoder.buffered_len(), 0);
+    assert_eq!(decoder.next_frame(), Err(err.clone()));
+    assert_eq!(decoder.next_packet(), Err(err));
+}
+
+#[test]
+fn max_packet_size_counts_the_whole_packet() {
+    // A 10-byte packet (fixed header 2 + body 8) passes a limit of 10 and fails a limit of 9.
+    let frame = [0x30, 0x08, 0x00, 0x01, b't', 1, 2, 3, 4, 5];
+    let mut decoder = Decoder::new(V311, 10);
+    decoder.feed(&frame);
+    assert!(decoder.next_packet().unwrap().is_some());
+    let mut decoder = Decoder::new(V311, 9);
+    decoder.feed(&frame);
+    assert!(matches!(
+        decoder.next_packet(),
+        Err(DecodeError::PacketTooLarge { size: 10, max: 9 })
+    ));
+}
+
+#[test]
+fn five_byte_varint_rejected_after_four_continuation_bytes() {
+    let mut decoder = Decoder::new(V5, u32::MAX);
+    decoder.feed(&[0x30, 0xFF, 0xFF, 0xFF]);
+    assert_eq!(decoder.next_frame(), Ok(None));
+    decoder.feed(&[0xFF]);
+    assert_eq!(decoder.next_frame(), Err(DecodeError::VarintTooLong));
+    let mut decoder = Decoder::new(V5, u32::MAX);
+    decoder.feed(&[0x30, 0x80, 0x00]);
+    assert_eq!(decoder.next_frame(), Err(DecodeError::VarintNotMinimal));
+}
+
+#[test]
+fn reserved_packet_type_and_flags_rejected_from_first_byte() {
+    let mut decoder = Decoder::new(V5, 1024);
+    decoder.feed(&[0x00]);
+    assert!(matches!(
+        decoder.next_frame(),
+        Err(DecodeError::InvalidPacketType { value: 0, .. })
+    ));
+    let mut decoder = Decoder::new(V311, 1024);
+    decoder.feed(&[0xF0]);
+    assert!(matches!(
+        decoder.next_frame(),
+        Err(DecodeError::InvalidPacketType { value: 15, .. })
+    ));
+    let mut decoder = Decoder::new(V311, 1024);
+    decoder.feed(&[0x60]);
+    assert!(matches!(
+        decoder.next_frame(),
+        Err(DecodeError::InvalidFixedHeaderFlags { .. })
+    ));
+}
+
+#[test]
+fn decode_error_poisons_the_decoder() {
+    let mut decoder = Decoder::new(V311, 1024);
+    // PUBACK with packet id 0, then a valid PINGRESP.
+    decoder.feed(&[0x40, 0x02, 0x00, 0x00, 0xD0, 0x00]);
+    assert_eq!(decoder.next_packet(), Err(DecodeError::ZeroPacketId));
+    assert_eq!(decoder.next_packet(), Err(DecodeError::ZeroPacketId));
+    assert_eq!(decoder.error(), Some(&DecodeError::ZeroPacketId));
+}
+
+#[test]
+fn version_and_limit_can_change_between_packets() {
+    let mut decoder = Decoder::new(V311, 1024);
+    let mut buf = BytesMut::new();
+    let mut ack = PubAck::new(PacketId::new(9).unwrap());
+    ack.reason_code = ReasonCode::NO_MATCHING_SUBSCRIBERS;
+    Packet::PubAck(ack.clone()).encode(V5, &mut buf).unwrap();
+    decoder.set_version(V5);
+    decoder.set_max_packet_size(5);
+    decoder.feed(&buf);
+    assert_eq!(
+        decoder.next_packet().unwrap().unwrap().0,
+        Packet::PubAck(ack)
+    );
+    assert_eq!(decoder.version(), V5);
+    assert_eq!(decoder.max_packet_size(), 5);
+}
