@@ -1,35 +1,143 @@
-// The inspector in headless Chromium against the real Mosquitto.
+// The inspector in headless Chromium against the real Mosquitto: connect from the
+// form, subscribe, receive from a second client, publish from the UI, watch a
+// QoS 2 handshake, read an annotated hex dump, clear a retained message, and
+// render a hostile payload inert. Screenshots go to tests/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { launchBrowser, serveStatic, BROKER_WS, ARTIFACTS } from './lib/harness.mjs';
 
+const run = promisify(execFile);
 const DIST = process.env.INSPECTOR_DIST ?? new URL('../../dist', import.meta.url).pathname;
-let browser, site;
+const [TCP_HOST, TCP_PORT] = (process.env.MQTT_TCP_ADDR ?? '').split(':');
+let browser, site, page;
+const errors = [];
+const base = `e2e/${Date.now()}`;
+
+/** Publishes with the broker's own client over TCP (a second, independent client). */
+async function mosquittoPub(topic, message, ...args) {
+  await run('mosquitto_pub', ['-h', TCP_HOST, '-p', TCP_PORT, '-V', 'mqttv5', '-t', topic, '-m', message, ...args]);
+}
 
 before(async () => {
+  assert.ok(TCP_PORT, 'MQTT_TCP_ADDR is not set: run the tests with scripts/test.sh');
   await mkdir(ARTIFACTS, { recursive: true });
   site = await serveStatic(DIST);
   browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('dialog', (d) => { errors.push(`dialog opened: ${d.message()}`); d.dismiss(); });
 });
 after(async () => {
   await browser?.close();
   await site?.close();
 });
 
-test('inspector loads with the broker from the query string and connects', async () => {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${site.url}/?broker=${encodeURIComponent(BROKER_WS)}`);
-  await page.getByRole('heading', { name: 'MQTT Inspector' }).waitFor({ timeout: 20_000 });
+test('loads with the broker from the query string and connects from the form', async () => {
+  await page.goto(`${site.url}/?broker=${encodeURIComponent(BROKER_WS)}&client_id=e2e-inspector`);
+  await page.getByRole('heading', { name: 'MQTT Inspector' }).waitFor({ timeout: 30_000 });
   assert.equal(await page.locator('#broker-url').inputValue(), BROKER_WS);
+  assert.equal(await page.locator('#client-id').inputValue(), 'e2e-inspector');
+
+  // Credentials over ws:// are flagged before connecting.
+  await page.fill('#username', 'someone');
+  await page.locator('#cleartext-warning').waitFor();
+  await page.fill('#username', '');
+  assert.equal(await page.locator('#cleartext-warning').count(), 0);
 
   await page.click('#connect-button');
   await page.locator('#link-status', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
-  const names = await page.locator('.packet-list .packet-name').allTextContents();
-  assert.deepEqual(names.slice(0, 2), ['CONNECT', 'CONNACK']);
-  await page.screenshot({ path: `${ARTIFACTS}/inspector-connected.png`, fullPage: true });
+  await page.locator('#timeline', { hasText: 'CONNACK Success (0x00)' }).waitFor();
   assert.deepEqual(errors, []);
-  await page.close();
+});
+
+test('subscribes and receives a message published by a second client', async () => {
+  await page.fill('#subscribe-filter', `${base}/#`);
+  await page.selectOption('#subscribe-qos', '2');
+  await page.click('#subscribe-button');
+  await page.locator('#subscription-list', { hasText: 'granted QoS 2' }).waitFor({ timeout: 10_000 });
+
+  await mosquittoPub(`${base}/sensors/temp`, '21.5', '-q', '1');
+  await mosquittoPub(`${base}/sensors/temp`, '22.0', '-q', '1');
+  // The topic tree shows the new branch; expand down to the leaf.
+  const root = base.split('/')[0];
+  await page.locator(`[data-topic="${root}"]`).waitFor({ timeout: 10_000 });
+  let path = root;
+  for (const level of [...base.split('/').slice(1), 'sensors']) {
+    await page.getByRole('button', { name: `Expand ${path}`, exact: true }).click();
+    path = `${path}/${level}`;
+  }
+  await page.getByRole('button', { name: `Expand ${path}`, exact: true }).click();
+  const leaf = page.locator(`[data-topic="${base}/sensors/temp"]`);
+  await leaf.locator('.count', { hasText: '2' }).waitFor({ timeout: 10_000 });
+  assert.match(await leaf.locator('.last').textContent(), /22\.0/);
+  await leaf.locator('.topic-name').click();
+  await page.locator('#selected-topic', { hasText: `${base}/sensors/temp` }).waitFor();
+  await page.locator('.chart').waitFor();
+  await page.screenshot({ path: `${ARTIFACTS}/inspector-topics.png` });
+});
+
+test('publishes from the UI at QoS 2 and shows the four-leg handshake', async () => {
+  await page.fill('#publish-topic', `${base}/from-ui`);
+  await page.fill('#publish-payload', '{"hello":"broker"}');
+  await page.selectOption('#publish-qos', '2');
+  await page.click('#publish-button');
+  await page.click('#tab-handshakes');
+  // Our PUBLISH (client → broker) completes with PUBREC, PUBREL, PUBCOMP; the
+  // broker's copy back to us (we subscribed at QoS 2) is a second QoS 2 flow.
+  const outgoing = page.locator('.flow.complete[data-qos="2"]').filter({ hasText: `${base}/from-ui` });
+  await outgoing.first().waitFor({ timeout: 10_000 });
+  const flows = await outgoing.evaluateAll((els) => els.map((el) => [...el.querySelectorAll('.leg')].map((l) => [
+    l.querySelector('.leg-name').textContent, l.classList.contains('to-broker') ? 'to-broker' : 'to-client'])));
+  const expectedOut = [['PUBLISH', 'to-broker'], ['PUBREC', 'to-client'], ['PUBREL', 'to-broker'], ['PUBCOMP', 'to-client']];
+  const expectedIn = [['PUBLISH', 'to-client'], ['PUBREC', 'to-broker'], ['PUBREL', 'to-client'], ['PUBCOMP', 'to-broker']];
+  await page.waitForFunction((t) => document.querySelectorAll('.flow.complete[data-qos="2"]').length >= 2, null, { timeout: 10_000 });
+  const all = await page.locator('.flow.complete[data-qos="2"]').filter({ hasText: `${base}/from-ui` }).evaluateAll((els) => els.map((el) => [...el.querySelectorAll('.leg')].map((l) => [
+    l.querySelector('.leg-name').textContent, l.classList.contains('to-broker') ? 'to-broker' : 'to-client'])));
+  assert.ok(flows.length >= 1);
+  assert.ok(all.some((f) => JSON.stringify(f) === JSON.stringify(expectedOut)), `outgoing 4 legs: ${JSON.stringify(all)}`);
+  assert.ok(all.some((f) => JSON.stringify(f) === JSON.stringify(expectedIn)), `incoming 4 legs: ${JSON.stringify(all)}`);
+  await page.screenshot({ path: `${ARTIFACTS}/inspector-handshakes.png` });
+
+  // Clicking a leg opens that packet in the packet view with an annotated hex dump.
+  await outgoing.locator('.leg.to-broker', { hasText: 'PUBLISH' }).first().click();
+  await page.locator('#packet-detail h3', { hasText: 'sent PUBLISH' }).waitFor();
+  const labels = await page.locator('#hexdump .label').allTextContents();
+  for (const want of ['packet type and flags', 'remaining length', 'topic name', 'packet identifier', 'property length', 'payload']) {
+    assert.ok(labels.includes(want), `hex dump labels ${JSON.stringify(labels)} lack ${want}`);
+  }
+  const payloadHex = await page.locator('#hexdump .span.payload .bytes').textContent();
+  assert.equal(payloadHex, Buffer.from('{"hello":"broker"}').toString('hex').match(/../g).join(' '));
+  await page.screenshot({ path: `${ARTIFACTS}/inspector-packet.png` });
+});
+
+test('clears a retained message', async () => {
+  const topic = `${base}/retained/door`;
+  await mosquittoPub(topic, 'open', '-r', '-q', '1');
+  await page.click('#tab-topics');
+  await page.fill('#topic-search', 'retained/door');
+  const row = page.locator(`[data-topic="${topic}"]`);
+  await row.locator('.badge.retained').waitFor({ timeout: 10_000 });
+  await row.locator('.topic-name').click();
+  await page.click('#clear-retained');
+  // The empty retained PUBLISH comes back to us (we subscribed to it): the flag goes away.
+  await row.locator('.badge.retained').waitFor({ state: 'detached', timeout: 10_000 });
+  // And the broker no longer has it: a fresh subscriber gets nothing retained.
+  const { stdout } = await run('mosquitto_sub', ['-h', TCP_HOST, '-p', TCP_PORT, '-t', topic, '-W', '1', '-F', '%r %p'])
+    .catch((e) => ({ stdout: e.stdout ?? '' }));
+  assert.equal(stdout.trim(), '', 'no retained message left on the broker');
+});
+
+test('a hostile payload and topic render as inert text', async () => {
+  const evil = '<img src=x onerror=alert(1)>';
+  await mosquittoPub(`${base}/xss/<b>bold</b>`, evil);
+  await page.click('#tab-messages');
+  const cell = page.locator('#message-list pre.payload', { hasText: evil });
+  await cell.first().waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('#message-list img').count(), 0, 'no <img> element was created');
+  assert.equal(await page.locator('#message-list b').count(), 0, 'no <b> element from the topic');
+  assert.deepEqual(errors, [], 'no dialog, no page error');
+  await page.screenshot({ path: `${ARTIFACTS}/inspector-messages.png` });
 });

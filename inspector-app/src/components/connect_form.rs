@@ -1,55 +1,133 @@
-//! The broker URL and the connect/disconnect button.
+//! The connection form: broker URL, protocol, client id, credentials, keep-alive,
+//! clean start, session expiry; a warning for credentials over plain `ws://`.
 
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::hooks::ConnectionHandle;
-use crate::state::LinkStatus;
+use crate::state::{LinkStatus, Profile};
 
 /// Props of [`ConnectForm`].
 #[derive(Properties, PartialEq, Debug)]
 pub struct ConnectFormProps {
     /// The connection to drive.
     pub conn: ConnectionHandle,
+    /// The profile to start from.
+    pub initial: Profile,
 }
 
-/// The connection form.
+fn text(
+    cb: impl Fn(&mut Profile, String) + 'static,
+    profile: &UseStateHandle<Profile>,
+) -> Callback<InputEvent> {
+    let profile = profile.clone();
+    Callback::from(move |e: InputEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        let mut p = (*profile).clone();
+        cb(&mut p, input.value());
+        profile.set(p);
+    })
+}
+
+/// The connection form and status line.
 #[function_component(ConnectForm)]
 pub fn connect_form(props: &ConnectFormProps) -> Html {
-    let conn = props.conn.clone();
-    let state = conn.state();
-    let busy = matches!(state.status, LinkStatus::Connecting | LinkStatus::Connected);
-    let on_url = {
-        let conn = conn.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            conn.set_url(input.value());
-        })
+    let profile = {
+        let initial = props.initial.clone();
+        use_state(move || initial)
     };
+    let conn = props.conn.clone();
+    let model = conn.store().model();
+    let active =
+        conn.is_active() && !matches!(model.status, LinkStatus::Ended(_) | LinkStatus::Idle);
     let on_submit = {
         let conn = conn.clone();
+        let profile = profile.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if busy {
+            if active {
                 conn.disconnect();
             } else {
-                conn.connect();
+                conn.connect(&profile);
             }
         })
     };
-    let (badge, text) = match &state.status {
+    let on_version = {
+        let profile = profile.clone();
+        Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            let mut p = (*profile).clone();
+            p.v5 = sel.value() == "5";
+            profile.set(p);
+        })
+    };
+    let on_clean = {
+        let profile = profile.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let mut p = (*profile).clone();
+            p.clean_start = input.checked();
+            profile.set(p);
+        })
+    };
+    let (badge, status) = match &model.status {
         LinkStatus::Idle => ("idle", "Not connected".to_string()),
         LinkStatus::Connecting => ("connecting", "Connecting…".to_string()),
         LinkStatus::Connected => ("connected", "Connected".to_string()),
-        LinkStatus::Closed(why) => ("closed", format!("Closed: {why}")),
+        LinkStatus::Reconnecting { attempt, delay_ms } => (
+            "connecting",
+            format!("Reconnecting (attempt {attempt}, in {delay_ms} ms)"),
+        ),
+        LinkStatus::Ended(why) => ("closed", format!("Closed: {why}")),
     };
+    let p = &*profile;
     html! {
-        <form class="connect-form" onsubmit={on_submit}>
-            <label for="broker-url">{ "Broker" }</label>
-            <input id="broker-url" type="url" value={state.url.clone()} oninput={on_url}
-                   placeholder="ws://127.0.0.1:9001" disabled={busy} />
-            <button id="connect-button" type="submit">{ if busy { "Disconnect" } else { "Connect" } }</button>
-            <span id="link-status" class={classes!("status", badge)}>{ text }</span>
+        <form class="panel connect-form" onsubmit={on_submit} aria-label="Connection">
+            <div class="row">
+                <label for="broker-url">{ "Broker" }</label>
+                <input id="broker-url" type="text" value={p.url.clone()} disabled={active}
+                       oninput={text(|p, v| p.url = v, &profile)} placeholder="ws://127.0.0.1:9001" />
+                <select id="protocol" onchange={on_version} disabled={active} aria-label="Protocol version">
+                    <option value="5" selected={p.v5}>{ "MQTT 5.0" }</option>
+                    <option value="4" selected={!p.v5}>{ "MQTT 3.1.1" }</option>
+                </select>
+            </div>
+            <div class="row">
+                <label for="client-id">{ "Client id" }</label>
+                <input id="client-id" type="text" value={p.client_id.clone()} disabled={active}
+                       oninput={text(|p, v| p.client_id = v, &profile)} />
+                <label for="keep-alive">{ "Keep-alive (s)" }</label>
+                <input id="keep-alive" class="num" type="number" min="0" max="65535" value={p.keep_alive.to_string()} disabled={active}
+                       oninput={text(|p, v| p.keep_alive = v.parse().unwrap_or(p.keep_alive), &profile)} />
+            </div>
+            <div class="row">
+                <label for="username">{ "User" }</label>
+                <input id="username" type="text" autocomplete="username" value={p.username.clone()} disabled={active}
+                       oninput={text(|p, v| p.username = v, &profile)} />
+                <label for="password">{ "Password" }</label>
+                <input id="password" type="password" autocomplete="current-password" value={p.password.clone()} disabled={active}
+                       oninput={text(|p, v| p.password = v, &profile)} />
+            </div>
+            <div class="row">
+                <label><input id="clean-start" type="checkbox" checked={p.clean_start} onchange={on_clean} disabled={active} />{ " Clean start" }</label>
+                if p.v5 {
+                    <label for="session-expiry">{ "Session expiry (s)" }</label>
+                    <input id="session-expiry" class="num" type="number" min="0" value={p.session_expiry.to_string()} disabled={active}
+                           oninput={text(|p, v| p.session_expiry = v.parse().unwrap_or(p.session_expiry), &profile)} />
+                }
+            </div>
+            if p.credentials_in_clear() {
+                <p id="cleartext-warning" class="warning" role="alert">
+                    { "⚠ Credentials will be sent unencrypted over ws://. Use wss:// for anything but a local broker." }
+                </p>
+            }
+            <div class="row">
+                <button id="connect-button" type="submit">{ if active { "Disconnect" } else { "Connect" } }</button>
+                <span id="link-status" class={classes!("status", badge)} role="status">{ status }</span>
+            </div>
+            if let Some(e) = conn.error() {
+                <p id="action-error" class="error" role="alert">{ e }</p>
+            }
         </form>
     }
 }

@@ -1,142 +1,207 @@
-//! `use_connection`: one broker connection. The WebSocket lives here, outside the
-//! reducer state; components see [`ConnectionState`] and call domain methods.
+//! `use_connection`: one broker connection. The [`Client`] (WebSocket, timers)
+//! lives here, outside the model; components read the [`Store`] and call the
+//! domain methods of [`ConnectionHandle`].
+//!
+//! Session events are collected as they arrive and applied once per frame
+//! (a 16 ms timer), so a flood of messages costs one re-render per frame.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use client_wasm::timer::now_ms;
-use client_wasm::{TransportEvent, WsTransport};
+use client_wasm::mqtt_proto::session::{Event, PublishRequest};
+use client_wasm::mqtt_proto::{QoS, SubscriptionOptions, Topic, TopicFilter};
+use client_wasm::timer::{now_ms, Timeout};
+use client_wasm::Client;
 use yew::prelude::*;
 
-use crate::state::{ConnectionAction, ConnectionState, TraceEntry};
+use crate::state::{Action, Profile, Store};
+
+/// Events waiting for the next frame, and the timer that flushes them.
+#[derive(Default)]
+struct Pending {
+    events: Vec<(u64, Event)>,
+    flush: Option<Timeout>,
+}
+
+/// The connection's live resources, shared by the handle's clones.
+#[derive(Default)]
+struct Live {
+    client: Option<Client>,
+    pending: Rc<RefCell<Pending>>,
+}
 
 /// The connection's state and what can be done with it.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ConnectionHandle {
-    state: UseReducerHandle<ConnectionState>,
-    transport: Rc<RefCell<Option<WsTransport>>>,
+    store: UseReducerHandle<Store>,
+    live: Rc<RefCell<Live>>,
+    error: UseStateHandle<Option<String>>,
+}
+
+impl std::fmt::Debug for ConnectionHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectionHandle")
+            .field("generation", &self.store.generation())
+            .finish()
+    }
 }
 
 impl PartialEq for ConnectionHandle {
     fn eq(&self, other: &Self) -> bool {
-        self.state == other.state
+        *self.store == *other.store && *self.error == *other.error
     }
 }
 
 impl ConnectionHandle {
-    /// The current state.
-    pub fn state(&self) -> &ConnectionState {
-        &self.state
+    /// The store (read the model with `.model()`).
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
-    /// Edits the broker URL.
-    pub fn set_url(&self, url: String) {
-        self.state.dispatch(ConnectionAction::SetUrl(url));
+    /// The last error of a user action (bad profile, refused request).
+    pub fn error(&self) -> Option<String> {
+        (*self.error).clone()
     }
 
-    /// Opens the WebSocket and sends CONNECT (MQTT 3.1.1, clean session).
-    pub fn connect(&self) {
-        let dispatch = self.state.dispatcher();
-        dispatch.dispatch(ConnectionAction::Connect);
-        let client_id = format!("inspector-{}", (js_sys::Math::random() * 1e9) as u32);
-        let connect = connect_packet(&client_id, 30);
-        let transport = self.transport.clone();
-        let weak = Rc::downgrade(&transport);
-        let sink = move |event: TransportEvent| match event {
-            TransportEvent::Open => {
-                if let Some(t) = weak.upgrade() {
-                    if let Some(t) = t.borrow().as_ref() {
-                        if t.send(&connect).is_ok() {
-                            dispatch.dispatch(ConnectionAction::Packet(TraceEntry {
-                                at_ms: now_ms(),
-                                outgoing: true,
-                                name: "CONNECT".into(),
-                                bytes: connect.clone(),
-                            }));
-                        }
-                    }
-                }
-            }
-            TransportEvent::Bytes(bytes) => {
-                if bytes.first() == Some(&0x20) && bytes.len() >= 4 {
-                    dispatch.dispatch(ConnectionAction::ConnAck(bytes[3]));
-                }
-                dispatch.dispatch(ConnectionAction::Packet(TraceEntry {
-                    at_ms: now_ms(),
-                    outgoing: false,
-                    name: packet_name(bytes.first().copied().unwrap_or(0)).into(),
-                    bytes,
+    /// Whether a client exists (connecting, connected or reconnecting).
+    pub fn is_active(&self) -> bool {
+        self.live.borrow().client.is_some()
+    }
+
+    /// Connects with `profile`, replacing any current connection.
+    pub fn connect(&self, profile: &Profile) {
+        self.disconnect();
+        let config = match profile.to_config() {
+            Ok(c) => c,
+            Err(e) => return self.error.set(Some(e)),
+        };
+        self.error.set(None);
+        self.store
+            .dispatch(Action::Connecting(now_ms(), profile.url.clone()));
+        let (client, connected) = match Client::start(&profile.url, config) {
+            Ok(started) => started,
+            Err(e) => return self.error.set(Some(e.to_string())),
+        };
+        let pending = self.live.borrow().pending.clone();
+        let dispatcher = self.store.dispatcher();
+        client.on_event(move |e| {
+            let mut p = pending.borrow_mut();
+            p.events.push((now_ms(), e.clone()));
+            if p.flush.is_none() {
+                let pending = pending.clone();
+                let dispatcher = dispatcher.clone();
+                p.flush = Some(Timeout::new(16, move || {
+                    let events = {
+                        let mut p = pending.borrow_mut();
+                        p.flush = None;
+                        std::mem::take(&mut p.events)
+                    };
+                    dispatcher.dispatch(Action::Events(events));
                 }));
             }
-            TransportEvent::Closed { code, reason, .. } => {
-                dispatch.dispatch(ConnectionAction::Closed(format!(
-                    "socket closed ({code}) {reason}"
-                )));
+        });
+        self.live.borrow_mut().client = Some(client);
+        let error = self.error.clone();
+        let live = self.live.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Ok(Err(e)) = connected.await {
+                error.set(Some(e.to_string()));
+                live.borrow_mut().client = None;
+            }
+        });
+    }
+
+    /// Sends DISCONNECT and ends the connection.
+    pub fn disconnect(&self) {
+        let Some(client) = self.live.borrow_mut().client.take() else {
+            return;
+        };
+        wasm_bindgen_futures::spawn_local(async move { client.end().await });
+    }
+
+    /// Subscribes to `filter` with `qos`; the SUBACK result lands in the model.
+    pub fn subscribe(&self, filter: &str, qos: QoS) {
+        let Some(client) = self.client() else {
+            return self.error.set(Some("not connected".into()));
+        };
+        let f = match TopicFilter::new(filter) {
+            Ok(f) => f,
+            Err(e) => {
+                return self
+                    .error
+                    .set(Some(format!("topic filter {filter:?}: {e}")))
             }
         };
-        let url = self.state.url.clone();
-        match WsTransport::open(&url, sink) {
-            Ok(t) => *transport.borrow_mut() = Some(t),
-            Err(e) => self.state.dispatch(ConnectionAction::Closed(e.to_string())),
+        self.error.set(None);
+        self.store
+            .dispatch(Action::Subscribing(filter.to_owned(), qos));
+        let store = self.store.dispatcher();
+        let error = self.error.clone();
+        let name = filter.to_owned();
+        let v5 = self.store.model().version.is_v5();
+        wasm_bindgen_futures::spawn_local(async move {
+            // Retain As Published (5.0): live messages keep their RETAIN flag, so the
+            // topic tree can show which topics hold a retained message.
+            let mut options = SubscriptionOptions::new(qos);
+            options.retain_as_published = v5;
+            match client.subscribe(vec![(f, options)]).await {
+                Ok(reasons) => store.dispatch(Action::Subscribed(vec![name], reasons)),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    }
+
+    /// Unsubscribes from `filter`.
+    pub fn unsubscribe(&self, filter: &str) {
+        self.store.dispatch(Action::Unsubscribed(filter.to_owned()));
+        let (Some(client), Ok(f)) = (self.client(), TopicFilter::new(filter)) else {
+            return;
+        };
+        let error = self.error.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = client.unsubscribe(vec![f]).await {
+                error.set(Some(e.to_string()));
+            }
+        });
+    }
+
+    /// Publishes `payload` to `topic`.
+    pub fn publish(&self, topic: &str, payload: Vec<u8>, qos: QoS, retain: bool) {
+        let Some(client) = self.client() else {
+            return self.error.set(Some("not connected".into()));
+        };
+        let t = match Topic::new(topic) {
+            Ok(t) => t,
+            Err(e) => return self.error.set(Some(format!("topic {topic:?}: {e}"))),
+        };
+        self.error.set(None);
+        let mut req = PublishRequest::new(t, payload, qos);
+        req.retain = retain;
+        let error = self.error.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = client.publish(req).await {
+                error.set(Some(e.to_string()));
+            }
+        });
+    }
+
+    /// Clears the retained messages of `topics` (an empty retained PUBLISH each).
+    pub fn clear_retained(&self, topics: &[String]) {
+        for t in topics {
+            self.publish(t, Vec::new(), QoS::AtLeastOnce, true);
         }
     }
 
-    /// Closes the connection.
-    pub fn disconnect(&self) {
-        if let Some(t) = self.transport.borrow_mut().take() {
-            // DISCONNECT, then close the socket.
-            let _ = t.send(&[0xE0, 0x00]);
-        }
-        self.state
-            .dispatch(ConnectionAction::Closed("disconnected by the user".into()));
+    fn client(&self) -> Option<Client> {
+        self.live.borrow().client.clone()
     }
 }
 
-/// The connection hook, starting at `url`.
+/// The connection hook.
 #[hook]
-pub fn use_connection(url: String) -> ConnectionHandle {
-    let state = use_reducer(move || ConnectionState::new(url));
-    let transport = use_mut_ref(|| None::<WsTransport>);
-    ConnectionHandle { state, transport }
-}
-
-fn connect_packet(client_id: &str, keep_alive: u16) -> Vec<u8> {
-    let id = client_id.as_bytes();
-    let mut p = vec![
-        0x10,
-        (10 + 2 + id.len()) as u8,
-        0,
-        4,
-        b'M',
-        b'Q',
-        b'T',
-        b'T',
-        4,
-        0x02,
-    ];
-    p.extend_from_slice(&keep_alive.to_be_bytes());
-    p.extend_from_slice(&(id.len() as u16).to_be_bytes());
-    p.extend_from_slice(id);
-    p
-}
-
-fn packet_name(first: u8) -> &'static str {
-    match first >> 4 {
-        1 => "CONNECT",
-        2 => "CONNACK",
-        3 => "PUBLISH",
-        4 => "PUBACK",
-        5 => "PUBREC",
-        6 => "PUBREL",
-        7 => "PUBCOMP",
-        8 => "SUBSCRIBE",
-        9 => "SUBACK",
-        10 => "UNSUBSCRIBE",
-        11 => "UNSUBACK",
-        12 => "PINGREQ",
-        13 => "PINGRESP",
-        14 => "DISCONNECT",
-        15 => "AUTH",
-        _ => "RESERVED",
-    }
+pub fn use_connection() -> ConnectionHandle {
+    let store = use_reducer(Store::default);
+    let live = use_mut_ref(Live::default);
+    let error = use_state(|| None::<String>);
+    ConnectionHandle { store, live, error }
 }

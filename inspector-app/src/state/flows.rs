@@ -14,7 +14,7 @@ use std::collections::{HashMap, VecDeque};
 
 use mqtt_proto::{Packet, QoS, ReasonCode};
 
-use super::record::{Direction, PacketRecord};
+use super::record::{opposite, Direction, PacketRecord};
 
 /// One leg of a handshake.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,7 +178,7 @@ impl Flows {
                 self.open.insert(key, fid);
             }
             Packet::PubAck(a) => self.ack(
-                rec.direction.reverse(),
+                opposite(rec.direction),
                 a.packet_id.get(),
                 leg("PUBACK", false, a.reason_code),
                 true,
@@ -186,7 +186,7 @@ impl Flows {
             Packet::PubRec(a) => {
                 let done = a.reason_code.is_error();
                 self.ack(
-                    rec.direction.reverse(),
+                    opposite(rec.direction),
                     a.packet_id.get(),
                     leg("PUBREC", false, a.reason_code),
                     done,
@@ -199,7 +199,7 @@ impl Flows {
                 false,
             ),
             Packet::PubComp(a) => self.ack(
-                rec.direction.reverse(),
+                opposite(rec.direction),
                 a.packet_id.get(),
                 leg("PUBCOMP", false, a.reason_code),
                 true,

@@ -1,12 +1,19 @@
 //! Pure application state: plain data and functions that apply what happened
 //! (packets, user actions) to it. No JS, no live resources; tested natively.
 
-pub mod connection;
 pub mod flows;
+pub mod layout;
+pub mod model;
+pub mod profile;
 pub mod record;
+pub mod store;
 pub mod topics;
 
-pub use connection::{ConnectionAction, ConnectionState, LinkStatus, TraceEntry};
 pub use flows::{Flow, FlowState, Flows, Leg};
+pub use model::{
+    ConnectionModel, LinkStatus, MessageRecord, Stage, SubscriptionRow, TimelineEntry,
+};
+pub use profile::Profile;
 pub use record::{Direction, PacketRecord};
+pub use store::{Action, Store};
 pub use topics::{Sample, TopicNode, TopicStats, TopicTree};

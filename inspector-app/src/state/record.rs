@@ -3,22 +3,13 @@
 use bytes::Bytes;
 use mqtt_proto::Packet;
 
-/// Which way a packet went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Direction {
-    /// Client → broker.
-    Sent,
-    /// Broker → client.
-    Received,
-}
+pub use mqtt_proto::session::Direction;
 
-impl Direction {
-    /// The other direction.
-    pub fn reverse(self) -> Self {
-        match self {
-            Self::Sent => Self::Received,
-            Self::Received => Self::Sent,
-        }
+/// The other direction.
+pub fn opposite(d: Direction) -> Direction {
+    match d {
+        Direction::Sent => Direction::Received,
+        Direction::Received => Direction::Sent,
     }
 }
 

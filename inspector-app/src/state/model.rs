@@ -1,0 +1,561 @@
+//! One broker connection as the inspector sees it: everything derived from the
+//! session's events, bounded by a memory budget.
+//!
+//! [`ConnectionModel::apply`] is the reducer: a plain function of the model and
+//! one session event (plus the time), with no JS and no live resources, so it is
+//! tested natively. The Yew store ([`super::store`]) batches events per frame.
+
+use std::collections::VecDeque;
+
+use bytes::Bytes;
+use mqtt_proto::session::{DisconnectReason, Event};
+use mqtt_proto::{Packet, Properties, ProtocolVersion, QoS, ReasonCode};
+
+use super::flows::Flows;
+use super::record::{Direction, PacketRecord};
+use super::topics::TopicTree;
+
+/// Where the connection is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkStatus {
+    /// Not started.
+    Idle,
+    /// Opening the WebSocket / waiting for CONNACK.
+    Connecting,
+    /// CONNACK accepted the connection.
+    Connected,
+    /// Waiting to reconnect.
+    Reconnecting {
+        /// Attempt number.
+        attempt: u32,
+        /// Backoff before it, ms.
+        delay_ms: u64,
+    },
+    /// Over, with the reason in words.
+    Ended(String),
+}
+
+/// The four stages of an MQTT session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Transport and CONNECT.
+    Connection,
+    /// CONNACK / AUTH exchange.
+    Authentication,
+    /// Publishing and subscribing.
+    Communication,
+    /// DISCONNECT, loss, reconnect.
+    Termination,
+}
+
+impl Stage {
+    /// Display name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Connection => "connection",
+            Self::Authentication => "authentication",
+            Self::Communication => "communication",
+            Self::Termination => "termination",
+        }
+    }
+}
+
+/// One line of the session timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    /// When (ms).
+    pub at_ms: u64,
+    /// Which stage.
+    pub stage: Stage,
+    /// What happened, in words.
+    pub text: String,
+}
+
+/// A received message in the message log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRecord {
+    /// Arrival (ms).
+    pub at_ms: u64,
+    /// Topic.
+    pub topic: String,
+    /// Payload.
+    pub payload: Bytes,
+    /// QoS.
+    pub qos: QoS,
+    /// RETAIN flag.
+    pub retain: bool,
+    /// 5.0 properties.
+    pub properties: Properties,
+}
+
+/// A subscription made from the inspector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscriptionRow {
+    /// The filter.
+    pub filter: String,
+    /// Requested QoS.
+    pub qos: QoS,
+    /// SUBACK result: granted QoS or an error code; `None` while waiting.
+    pub granted: Option<ReasonCode>,
+    /// Colour index for tagging its messages.
+    pub color: usize,
+}
+
+/// Counters for the stats view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counters {
+    /// PUBLISH packets received.
+    pub messages_in: u64,
+    /// PUBLISH packets sent.
+    pub messages_out: u64,
+    /// Bytes received (whole packets).
+    pub bytes_in: u64,
+    /// Bytes sent (whole packets).
+    pub bytes_out: u64,
+}
+
+/// The memory the model may keep for packets and messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Upper bound in bytes (payloads and raw packets, plus a fixed cost per entry).
+    pub limit: usize,
+    /// Bytes in use now.
+    pub used: usize,
+    /// Entries dropped to stay within the limit.
+    pub evicted: u64,
+}
+
+/// Fixed bookkeeping cost counted per kept entry.
+const ENTRY_COST: usize = 128;
+
+/// One connection's model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionModel {
+    /// Link status.
+    pub status: LinkStatus,
+    /// Session lifecycle, oldest first (bounded).
+    pub timeline: VecDeque<TimelineEntry>,
+    /// Every packet sent and received, oldest first (bounded by the budget).
+    pub trace: VecDeque<PacketRecord>,
+    /// QoS handshakes.
+    pub flows: Flows,
+    /// The topic tree.
+    pub topics: TopicTree,
+    /// Received messages, oldest first (bounded by the budget).
+    pub messages: VecDeque<MessageRecord>,
+    /// Subscriptions made here.
+    pub subscriptions: Vec<SubscriptionRow>,
+    /// Counters.
+    pub counters: Counters,
+    /// Memory budget for `trace` and `messages`.
+    pub budget: Budget,
+    /// The server's Receive Maximum from CONNACK.
+    pub receive_maximum: u16,
+    /// The protocol version, from the CONNECT sent.
+    pub version: ProtocolVersion,
+    next_seq: u64,
+}
+
+impl ConnectionModel {
+    /// Timeline entries kept.
+    pub const TIMELINE: usize = 500;
+    /// Default budget: 32 MiB.
+    pub const DEFAULT_BUDGET: usize = 32 << 20;
+
+    /// An idle connection with `budget` bytes for packets and messages.
+    pub fn new(budget: usize) -> Self {
+        Self {
+            status: LinkStatus::Idle,
+            timeline: VecDeque::new(),
+            trace: VecDeque::new(),
+            flows: Flows::new(2_000),
+            topics: TopicTree::default(),
+            messages: VecDeque::new(),
+            subscriptions: Vec::new(),
+            counters: Counters::default(),
+            budget: Budget {
+                limit: budget,
+                used: 0,
+                evicted: 0,
+            },
+            receive_maximum: u16::MAX,
+            version: ProtocolVersion::V5,
+            next_seq: 0,
+        }
+    }
+
+    /// The packet with trace position `seq`, if still kept.
+    pub fn packet(&self, seq: u64) -> Option<&PacketRecord> {
+        let first = self.trace.front()?.seq;
+        self.trace
+            .get(usize::try_from(seq.checked_sub(first)?).ok()?)
+    }
+
+    /// The user started connecting.
+    pub fn connecting(&mut self, at_ms: u64, url: &str) {
+        self.status = LinkStatus::Connecting;
+        self.timeline_push(at_ms, Stage::Connection, format!("opening {url}"));
+    }
+
+    /// The user subscribed (the SUBACK result arrives later).
+    pub fn subscribing(&mut self, filter: String, qos: QoS) {
+        let color = self.subscriptions.len() % 8;
+        self.subscriptions.retain(|s| s.filter != filter);
+        self.subscriptions.push(SubscriptionRow {
+            filter,
+            qos,
+            granted: None,
+            color,
+        });
+    }
+
+    /// SUBACK results for `filters`.
+    pub fn subscribed(&mut self, filters: &[String], reasons: &[ReasonCode]) {
+        for (f, r) in filters.iter().zip(reasons) {
+            if let Some(row) = self.subscriptions.iter_mut().find(|s| &s.filter == f) {
+                row.granted = Some(*r);
+            }
+        }
+    }
+
+    /// The user unsubscribed.
+    pub fn unsubscribed(&mut self, filter: &str) {
+        self.subscriptions.retain(|s| s.filter != filter);
+    }
+
+    /// Applies one session event at `at_ms`.
+    pub fn apply(&mut self, at_ms: u64, event: &Event) {
+        match event {
+            Event::Trace(t) => self.packet_seen(t.at.as_millis(), t.direction, &t.packet, &t.raw),
+            Event::Message(m) => {
+                self.topics
+                    .record(m.topic.as_str(), m.payload.clone(), m.retain, at_ms);
+                let rec = MessageRecord {
+                    at_ms,
+                    topic: m.topic.as_str().to_owned(),
+                    payload: m.payload.clone(),
+                    qos: m.qos,
+                    retain: m.retain,
+                    properties: m.properties.clone(),
+                };
+                self.budget.used += rec.payload.len() + ENTRY_COST;
+                self.messages.push_back(rec);
+                self.enforce_budget();
+            }
+            Event::Connected(c) => {
+                self.status = LinkStatus::Connected;
+                self.receive_maximum = c.limits.receive_maximum;
+                let mut text = format!(
+                    "CONNACK {} — session present: {}, keep-alive {} s",
+                    reason_words(c.reason),
+                    if c.session_present { "yes" } else { "no" },
+                    c.keep_alive
+                );
+                if let Some(id) = &c.assigned_client_id {
+                    text.push_str(&format!(", assigned client id {id}"));
+                }
+                self.timeline_push(at_ms, Stage::Authentication, text);
+                self.timeline_push(at_ms, Stage::Communication, "connected".into());
+            }
+            Event::Disconnected { reason } => {
+                self.flows.connection_lost();
+                self.timeline_push(at_ms, Stage::Termination, disconnect_words(reason));
+                if let DisconnectReason::Refused { reason, .. } = reason {
+                    self.status = LinkStatus::Ended(format!("refused: {}", reason_words(*reason)));
+                }
+            }
+            Event::Reconnecting { attempt, delay } => {
+                let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+                self.status = LinkStatus::Reconnecting {
+                    attempt: *attempt,
+                    delay_ms,
+                };
+                self.timeline_push(
+                    at_ms,
+                    Stage::Connection,
+                    format!("reconnect attempt {attempt} in {delay_ms} ms"),
+                );
+            }
+            Event::Ended => {
+                if !matches!(self.status, LinkStatus::Ended(_)) {
+                    let why = self
+                        .timeline
+                        .back()
+                        .map(|t| t.text.clone())
+                        .unwrap_or_else(|| "ended".into());
+                    self.status = LinkStatus::Ended(why);
+                }
+            }
+            Event::AuthChallenge { reason, .. } => {
+                self.timeline_push(
+                    at_ms,
+                    Stage::Authentication,
+                    format!("AUTH {}", reason_words(*reason)),
+                );
+            }
+            Event::Resubscribed { results } => {
+                let filters: Vec<String> =
+                    results.iter().map(|(f, _)| f.as_str().to_owned()).collect();
+                let reasons: Vec<ReasonCode> = results.iter().map(|(_, r)| *r).collect();
+                self.subscribed(&filters, &reasons);
+                self.timeline_push(
+                    at_ms,
+                    Stage::Communication,
+                    format!("resubscribed {} filters", filters.len()),
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn packet_seen(&mut self, at_ms: u64, direction: Direction, packet: &Packet, raw: &Bytes) {
+        let rec = PacketRecord {
+            seq: self.next_seq,
+            at_ms,
+            direction,
+            packet: packet.clone(),
+            raw: raw.clone(),
+        };
+        self.next_seq += 1;
+        let len = raw.len() as u64;
+        let publish = matches!(packet, Packet::Publish(_));
+        match direction {
+            Direction::Sent => {
+                self.counters.bytes_out += len;
+                self.counters.messages_out += u64::from(publish);
+            }
+            Direction::Received => {
+                self.counters.bytes_in += len;
+                self.counters.messages_in += u64::from(publish);
+            }
+        }
+        match packet {
+            Packet::Connect(c) => {
+                self.version = c.protocol;
+                self.timeline_push(
+                    at_ms,
+                    Stage::Connection,
+                    format!("CONNECT sent ({})", c.protocol),
+                );
+            }
+            Packet::Auth(a) => self.timeline_push(
+                at_ms,
+                Stage::Authentication,
+                format!(
+                    "AUTH {} {}",
+                    if direction == Direction::Sent {
+                        "sent"
+                    } else {
+                        "received"
+                    },
+                    reason_words(a.reason_code)
+                ),
+            ),
+            Packet::Disconnect(d) => self.timeline_push(
+                at_ms,
+                Stage::Termination,
+                format!(
+                    "DISCONNECT {}: {}",
+                    if direction == Direction::Sent {
+                        "sent"
+                    } else {
+                        "from the server"
+                    },
+                    reason_words(d.reason_code)
+                ),
+            ),
+            _ => {}
+        }
+        self.flows.apply(&rec);
+        self.budget.used += rec.footprint();
+        self.trace.push_back(rec);
+        self.enforce_budget();
+    }
+
+    /// Drops the oldest packets and messages (alternately, the larger store
+    /// first) until the budget holds.
+    fn enforce_budget(&mut self) {
+        while self.budget.used > self.budget.limit {
+            let trace_bytes = self.trace.front().map(PacketRecord::footprint);
+            let msg_bytes = self.messages.front().map(|m| m.payload.len() + ENTRY_COST);
+            let freed = match (trace_bytes, msg_bytes) {
+                (Some(_), Some(_)) if self.trace.len() >= self.messages.len() => {
+                    self.trace.pop_front();
+                    trace_bytes
+                }
+                (_, Some(_)) => {
+                    self.messages.pop_front();
+                    msg_bytes
+                }
+                (Some(_), None) => {
+                    self.trace.pop_front();
+                    trace_bytes
+                }
+                (None, None) => None,
+            };
+            let Some(freed) = freed else { break };
+            self.budget.used = self.budget.used.saturating_sub(freed);
+            self.budget.evicted += 1;
+        }
+    }
+
+    fn timeline_push(&mut self, at_ms: u64, stage: Stage, text: String) {
+        if self.timeline.len() == Self::TIMELINE {
+            self.timeline.pop_front();
+        }
+        self.timeline
+            .push_back(TimelineEntry { at_ms, stage, text });
+    }
+}
+
+/// A reason code in words with its number: `Not authorized (0x87)`.
+pub fn reason_words(r: ReasonCode) -> String {
+    format!("{} ({:#04x})", r.name(), r.0)
+}
+
+/// Why a connection ended, in words.
+pub fn disconnect_words(reason: &DisconnectReason) -> String {
+    match reason {
+        DisconnectReason::ServerDisconnect { reason, properties } => {
+            let mut s = format!("server sent DISCONNECT: {}", reason_words(*reason));
+            if let Some(r) = &properties.server_reference {
+                s.push_str(&format!(", use server {r}"));
+            }
+            if let Some(r) = &properties.reason_string {
+                s.push_str(&format!(" — {r}"));
+            }
+            s
+        }
+        DisconnectReason::ProtocolViolation(v) => format!("protocol violation by the server: {v}"),
+        DisconnectReason::KeepAliveTimeout => {
+            "keep-alive timeout: the broker stopped answering".into()
+        }
+        DisconnectReason::TransportClosed => "the WebSocket closed".into(),
+        DisconnectReason::ConnectTimeout => "no CONNACK within the connect timeout".into(),
+        DisconnectReason::Refused { reason, .. } => {
+            format!("refused by CONNACK: {}", reason_words(*reason))
+        }
+        DisconnectReason::Local => "disconnected by the user".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mqtt_proto::session::{Message, Trace};
+    use mqtt_proto::time::Instant;
+    use mqtt_proto::{PacketId, PubAck, Publish, Topic};
+
+    fn trace(at: u64, direction: Direction, packet: Packet, raw_len: usize) -> Event {
+        Event::Trace(Box::new(Trace {
+            at: Instant::from_millis(at),
+            direction,
+            packet,
+            raw: Bytes::from(vec![0u8; raw_len]),
+        }))
+    }
+
+    fn message(topic: &str, payload: &'static [u8]) -> Event {
+        Event::Message(Box::new(Message {
+            topic: Topic::new(topic).unwrap(),
+            payload: Bytes::from_static(payload),
+            qos: QoS::AtMostOnce,
+            retain: false,
+            dup: false,
+            packet_id: None,
+            properties: Properties::default(),
+            subscription_identifiers: vec![],
+        }))
+    }
+
+    #[test]
+    fn trace_feeds_flows_counters_and_packet_lookup() {
+        let mut m = ConnectionModel::new(ConnectionModel::DEFAULT_BUDGET);
+        let mut p = Publish::new(Topic::new("t").unwrap(), Bytes::from_static(b"x"));
+        p.qos = QoS::AtLeastOnce;
+        p.packet_id = PacketId::new(5);
+        m.apply(0, &trace(10, Direction::Sent, Packet::Publish(p), 8));
+        m.apply(
+            0,
+            &trace(
+                15,
+                Direction::Received,
+                Packet::PubAck(PubAck::new(PacketId::new(5).unwrap())),
+                4,
+            ),
+        );
+        assert_eq!(
+            m.counters,
+            Counters {
+                messages_in: 0,
+                messages_out: 1,
+                bytes_in: 4,
+                bytes_out: 8
+            }
+        );
+        assert_eq!(m.flows.iter().next().unwrap().legs.len(), 2);
+        assert_eq!(m.packet(1).unwrap().name(), "PUBACK");
+        assert!(m.packet(2).is_none());
+    }
+
+    #[test]
+    fn budget_evicts_oldest_and_stays_bounded() {
+        let limit = 10 * (ENTRY_COST + 100);
+        let mut m = ConnectionModel::new(limit);
+        for i in 0..1000u64 {
+            m.apply(i, &trace(i, Direction::Received, Packet::PingResp, 100));
+            m.apply(i, &message("a/b", b"0123456789"));
+            assert!(m.budget.used <= limit, "over budget at {i}");
+        }
+        assert!(m.budget.evicted > 1900);
+        assert_eq!(m.trace.back().unwrap().seq, 999, "newest kept");
+        assert_eq!(
+            m.topics.get("a/b").unwrap().stats.as_ref().unwrap().count,
+            1000,
+            "the tree counts everything"
+        );
+    }
+
+    #[test]
+    fn lifecycle_in_words() {
+        let mut m = ConnectionModel::new(1 << 20);
+        m.connecting(0, "ws://127.0.0.1:1");
+        m.apply(
+            5,
+            &Event::Disconnected {
+                reason: DisconnectReason::Refused {
+                    reason: ReasonCode::NOT_AUTHORIZED,
+                    properties: Properties::default(),
+                },
+            },
+        );
+        m.apply(5, &Event::Ended);
+        assert_eq!(
+            m.status,
+            LinkStatus::Ended("refused: Not authorized (0x87)".into())
+        );
+        assert_eq!(
+            m.timeline.iter().map(|t| t.stage).collect::<Vec<_>>(),
+            [Stage::Connection, Stage::Termination]
+        );
+    }
+
+    #[test]
+    fn subscription_rows_get_suback_results() {
+        let mut m = ConnectionModel::new(1 << 20);
+        m.subscribing("a/#".into(), QoS::ExactlyOnce);
+        m.subscribing("b".into(), QoS::AtMostOnce);
+        m.subscribed(
+            &["a/#".into(), "b".into()],
+            &[ReasonCode::GRANTED_QOS_1, ReasonCode(0x80)],
+        );
+        let granted: Vec<_> = m.subscriptions.iter().map(|s| s.granted).collect();
+        assert_eq!(
+            granted,
+            [Some(ReasonCode::GRANTED_QOS_1), Some(ReasonCode(0x80))]
+        );
+        m.unsubscribed("a/#");
+        assert_eq!(m.subscriptions.len(), 1);
+    }
+}
