@@ -67,6 +67,10 @@ done
 # Totals over every runner: cargo's "test result:" lines and node's "ℹ pass/fail".
 passed=$(cat "$STATE"/*.log | sed -nE 's/^test result: .* ([0-9]+) passed; ([0-9]+) failed.*/\1/p; s/^ℹ pass ([0-9]+)$/\1/p' | awk '{s+=$1} END {print s+0}')
 nfailed=$(cat "$STATE"/*.log | sed -nE 's/^test result: .* ([0-9]+) passed; ([0-9]+) failed.*/\2/p; s/^ℹ fail ([0-9]+)$/\1/p' | awk '{s+=$1} END {print s+0}')
-[ ${#failed[@]} -gt 0 ] && echo "FAILED stages: ${failed[*]}"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "FAILED stages: ${failed[*]}"
+  # A stage that failed before its runner could count (a build error) still counts.
+  [ "$nfailed" -eq 0 ] && nfailed=${#failed[@]}
+fi
 echo "total: ${passed:-0} passed, ${nfailed:-0} failed"
 [ ${#failed[@]} -eq 0 ]

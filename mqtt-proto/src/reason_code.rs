@@ -219,3 +219,57 @@ impl fmt::Display for ReasonCode {
         write!(f, "{:#04x} {}", self.0, self.name())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    fn names_and_classes() {
+        assert_eq!(ReasonCode::MALFORMED_PACKET.name(), "Malformed Packet");
+        assert_eq!(
+            ReasonCode(0xA2).name(),
+            "Wildcard Subscriptions not supported"
+        );
+        assert_eq!(ReasonCode(0x03).name(), "Unknown");
+        assert!(ReasonCode::UNSPECIFIED_ERROR.is_error());
+        assert!(!ReasonCode::NO_MATCHING_SUBSCRIBERS.is_error());
+    }
+
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    fn per_packet_tables() {
+        let count = |t| {
+            (0..=255u8)
+                .filter(|c| ReasonCode(*c).is_valid_for(t))
+                .count()
+        };
+        assert_eq!(count(PacketType::ConnAck), 22);
+        assert_eq!(count(PacketType::PubAck), 9);
+        assert_eq!(count(PacketType::PubRec), 9);
+        assert_eq!(count(PacketType::PubRel), 2);
+        assert_eq!(count(PacketType::PubComp), 2);
+        assert_eq!(count(PacketType::SubAck), 12);
+        assert_eq!(count(PacketType::UnsubAck), 7);
+        assert_eq!(count(PacketType::Disconnect), 30);
+        assert_eq!(count(PacketType::Auth), 3);
+        assert_eq!(count(PacketType::Publish), 0);
+        assert!(!ReasonCode::PACKET_IDENTIFIER_IN_USE.is_valid_for(PacketType::Disconnect));
+        assert!(ReasonCode::TOPIC_ALIAS_INVALID.is_valid_for(PacketType::Disconnect));
+    }
+
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    fn connect_return_codes_map_both_ways() {
+        for code in 0..=5u8 {
+            let reason = ReasonCode::from_connect_return_code(code);
+            assert_eq!(reason.and_then(ReasonCode::connect_return_code), Some(code));
+        }
+        assert_eq!(ReasonCode::from_connect_return_code(6), None);
+        assert_eq!(ReasonCode::BANNED.connect_return_code(), None);
+    }
+}

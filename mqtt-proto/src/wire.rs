@@ -186,7 +186,11 @@ pub fn write_binary(buf: &mut BytesMut, data: &[u8]) {
 mod tests {
     use super::*;
 
-    #[test]
+    #[cfg(target_arch = "wasm32")]
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn varint_boundaries() {
         for (n, enc) in [
             (0u32, &[0x00][..]),
@@ -213,5 +217,21 @@ mod tests {
             Err(DecodeError::VarintTooLong)
         );
         assert_eq!(decode_varint(&[0xFF, 0xFF]), Ok(None));
+    }
+
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    fn reader_is_bounds_checked_and_zero_copy() {
+        let data = Bytes::from_static(&[0x00, 0x02, b'h', b'i', 0x01, 0x02, 0x03]);
+        let mut r = Reader::new(data.clone());
+        let s = r.read_string().unwrap_or_default();
+        assert_eq!(s.as_str(), "hi");
+        assert_eq!(s.as_bytes().as_ptr(), data[2..].as_ptr());
+        assert_eq!(r.read_u16(), Ok(0x0102));
+        assert_eq!(r.read_u32(), Err(DecodeError::Truncated));
+        assert_eq!(r.read_u8(), Ok(3));
+        assert_eq!(r.read_u8(), Err(DecodeError::Truncated));
+        assert_eq!(r.read_binary(), Err(DecodeError::Truncated));
+        assert!(r.finish(PacketType::PingReq).is_ok());
     }
 }

@@ -47,6 +47,7 @@ impl Broker {
             dir,
             tcp_port: free_port(),
             ws_port: free_port(),
+            ws_auth_port: free_port(),
         };
         let template = std::fs::read_to_string(repo_root().join("tests/broker/mosquitto.conf.in"))
             .expect("config");

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod broker;
+pub mod tcp_driver;
 
 pub use broker::Broker;
 
