@@ -1,14 +1,9 @@
-//! The root component: connection form on the left, the views in tabs, the
-//! lifecycle timeline and stats beside them.
+//! The root component: a header with the connections (several can be open at
+//! once; hidden ones keep running) and the active connection's workspace.
 
-use client_wasm::timer::{now_ms, Timeout};
 use yew::prelude::*;
 
-use crate::components::{
-    ConnectForm, FlowDiagram, MessageList, PacketView, PublishForm, StatsPanel, Subscriptions,
-    Timeline, TopicDetail, TopicTreeView,
-};
-use crate::hooks::use_connection;
+use crate::components::Workspace;
 use crate::state::Profile;
 
 /// The profile to start with: `?broker=ws://…` (and optionally `client_id`,
@@ -31,84 +26,67 @@ fn initial_profile() -> Profile {
     p
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Tab {
-    Topics,
-    Messages,
-    Handshakes,
-    Packets,
-}
-
 /// The inspector.
 #[function_component(App)]
 pub fn app() -> Html {
-    let conn = use_connection();
     let initial = use_memo((), |_| initial_profile());
-    let tab = use_state(|| Tab::Topics);
-    let selected_packet = use_state(|| None::<u64>);
-    let selected_topic = use_state(|| None::<String>);
-    let now = use_state(now_ms);
-    {
-        let now = now.clone();
-        use_effect_with(*now, move |_| {
-            let tick = Timeout::new(1000, move || now.set(now_ms()));
-            move || drop(tick)
-        });
-    }
-    let on_packet = {
-        let (selected_packet, tab) = (selected_packet.clone(), tab.clone());
-        Callback::from(move |seq: u64| {
-            selected_packet.set(Some(seq));
-            tab.set(Tab::Packets);
+    // Connection numbers; each has a workspace that lives until closed.
+    let connections = use_state(|| vec![1u32]);
+    let active = use_state(|| 1u32);
+    // Follows the system's preference until the user toggles.
+    let light = use_state(|| {
+        web_sys::window()
+            .and_then(|w| {
+                w.match_media("(prefers-color-scheme: light)")
+                    .ok()
+                    .flatten()
+            })
+            .is_some_and(|m| m.matches())
+    });
+    let add = {
+        let (connections, active) = (connections.clone(), active.clone());
+        Callback::from(move |_| {
+            let next = connections.iter().max().copied().unwrap_or(0) + 1;
+            let mut v = (*connections).clone();
+            v.push(next);
+            connections.set(v);
+            active.set(next);
         })
     };
-    let on_select_packet = {
-        let s = selected_packet.clone();
-        Callback::from(move |seq: u64| s.set(Some(seq)))
-    };
-    let on_topic = {
-        let s = selected_topic.clone();
-        Callback::from(move |t: String| s.set(Some(t)))
-    };
-    let tab_button = |t: Tab, label: &'static str, id: &'static str| {
-        let tab = tab.clone();
-        let active = *tab == t;
-        html! {
-            <button id={id} role="tab" aria-selected={active.to_string()} class={classes!("tab", active.then_some("active"))}
-                    onclick={Callback::from(move |_| tab.set(t))}>{ label }</button>
-        }
+    let toggle_theme = {
+        let light = light.clone();
+        Callback::from(move |_| light.set(!*light))
     };
     html! {
-        <div class="app">
-            <header class="top"><h1>{ "MQTT Inspector" }</h1></header>
-            <aside class="left">
-                <ConnectForm conn={conn.clone()} initial={(*initial).clone()} />
-                <Subscriptions conn={conn.clone()} />
-                <PublishForm conn={conn.clone()} />
-            </aside>
-            <main class="center">
-                <nav role="tablist" class="tabs">
-                    { tab_button(Tab::Topics, "Topics", "tab-topics") }
-                    { tab_button(Tab::Messages, "Messages", "tab-messages") }
-                    { tab_button(Tab::Handshakes, "QoS handshakes", "tab-handshakes") }
-                    { tab_button(Tab::Packets, "Packets", "tab-packets") }
+        <div class={classes!("app", if *light { "theme-light" } else { "theme-dark" })}>
+            <header class="top">
+                <h1>{ "MQTT Inspector" }</h1>
+                <nav class="connections" role="tablist" aria-label="Connections">
+                { for connections.iter().map(|&n| {
+                    let select = { let active = active.clone(); Callback::from(move |_| active.set(n)) };
+                    let close = {
+                        let (connections, active) = (connections.clone(), active.clone());
+                        Callback::from(move |e: MouseEvent| {
+                            e.stop_propagation();
+                            let v: Vec<u32> = connections.iter().copied().filter(|&c| c != n).collect();
+                            if *active == n { if let Some(&f) = v.first() { active.set(f); } }
+                            connections.set(v);
+                        })
+                    };
+                    html! {
+                        <span class={classes!("conn-tab", (*active == n).then_some("active"))}>
+                            <button role="tab" aria-selected={(*active == n).to_string()} onclick={select}>{ format!("Connection {n}") }</button>
+                            if connections.len() > 1 { <button class="link" onclick={close} aria-label={format!("Close connection {n}")}>{ "✕" }</button> }
+                        </span>
+                    }
+                }) }
+                    <button id="add-connection" onclick={add} aria-label="Open another connection">{ "+" }</button>
                 </nav>
-                { match *tab {
-                    Tab::Topics => html! {
-                        <div class="split">
-                            <TopicTreeView conn={conn.clone()} selected={(*selected_topic).clone()} on_select={on_topic} />
-                            if let Some(t) = (*selected_topic).clone() { <TopicDetail conn={conn.clone()} topic={t} /> }
-                        </div>
-                    },
-                    Tab::Messages => html! { <MessageList conn={conn.clone()} /> },
-                    Tab::Handshakes => html! { <FlowDiagram conn={conn.clone()} on_packet={on_packet} /> },
-                    Tab::Packets => html! { <PacketView conn={conn.clone()} selected={*selected_packet} on_select={on_select_packet} /> },
-                } }
-            </main>
-            <aside class="right">
-                <StatsPanel conn={conn.clone()} now_ms={*now} />
-                <Timeline conn={conn.clone()} />
-            </aside>
+                <button id="theme-toggle" class="theme" onclick={toggle_theme}>{ if *light { "Dark theme" } else { "Light theme" } }</button>
+            </header>
+            { for connections.iter().map(|&n| html! {
+                <Workspace key={n} initial={(*initial).clone()} visible={*active == n} />
+            }) }
         </div>
     }
 }

@@ -141,3 +141,31 @@ test('a hostile payload and topic render as inert text', async () => {
   assert.deepEqual(errors, [], 'no dialog, no page error');
   await page.screenshot({ path: `${ARTIFACTS}/inspector-messages.png` });
 });
+
+test('saved profiles keep the password only when opted in; a second connection runs beside the first', async () => {
+  // Open a second connection; the first stays connected in the background.
+  await page.click('#add-connection');
+  const second = page.locator('.workspace:not([hidden])');
+  await second.locator('#broker-url').fill(BROKER_WS);
+  await second.locator('#username').fill('alice');
+  await second.locator('#password').fill('s3cret');
+  await second.locator('.save-profile summary').click();
+  await second.locator('#profile-name').fill('local');
+  await second.locator('#save-profile').click();
+  let stored = await page.evaluate(() => localStorage.getItem('mqtt-inspector.profiles'));
+  assert.match(stored, /"username":"alice"/);
+  assert.doesNotMatch(stored, /s3cret/, 'password not stored without opt-in');
+  await second.locator('#remember-password').check();
+  await second.locator('#save-profile').click();
+  stored = await page.evaluate(() => localStorage.getItem('mqtt-inspector.profiles'));
+  assert.match(stored, /s3cret/, 'password stored after opt-in');
+
+  await second.locator('#username').fill('');
+  await second.locator('#password').fill('');
+  await second.locator('#connect-button').click();
+  await second.locator('#link-status', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('.workspace #link-status', { hasText: 'Connected' }).count(), 2, 'both connections up');
+  await second.locator('#connect-button').click(); // disconnect the second
+  await second.locator('#link-status', { hasText: 'Closed' }).waitFor({ timeout: 10_000 });
+  assert.deepEqual(errors, []);
+});

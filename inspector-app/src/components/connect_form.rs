@@ -4,7 +4,8 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::hooks::ConnectionHandle;
+use crate::hooks::{use_profiles, ConnectionHandle};
+use crate::state::profiles::Saved;
 use crate::state::{LinkStatus, Profile};
 
 /// Props of [`ConnectForm`].
@@ -36,8 +37,63 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
         let initial = props.initial.clone();
         use_state(move || initial)
     };
+    let saved = use_profiles();
+    let save_name = use_state(String::new);
+    let remember = use_state(|| false);
     let conn = props.conn.clone();
     let model = conn.store().model();
+    let on_load = {
+        let (saved, profile, save_name, remember) = (
+            saved.clone(),
+            profile.clone(),
+            save_name.clone(),
+            remember.clone(),
+        );
+        Callback::from(move |e: Event| {
+            let name = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(s) = saved.list().iter().find(|s| s.name == name) {
+                profile.set(s.profile.clone());
+                save_name.set(s.name.clone());
+                remember.set(s.remember_password);
+            }
+        })
+    };
+    let on_save = {
+        let (saved, profile, save_name, remember) = (
+            saved.clone(),
+            profile.clone(),
+            save_name.clone(),
+            remember.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let name = if save_name.trim().is_empty() {
+                profile.url.clone()
+            } else {
+                save_name.trim().to_owned()
+            };
+            saved.save(Saved {
+                name,
+                profile: (*profile).clone(),
+                remember_password: *remember,
+            });
+        })
+    };
+    let on_delete = {
+        let (saved, save_name) = (saved.clone(), save_name.clone());
+        Callback::from(move |_: MouseEvent| saved.delete(&save_name))
+    };
+    let on_save_name = {
+        let save_name = save_name.clone();
+        Callback::from(move |e: InputEvent| {
+            save_name.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let on_remember = {
+        let remember = remember.clone();
+        Callback::from(move |e: Event| {
+            remember.set(e.target_unchecked_into::<HtmlInputElement>().checked())
+        })
+    };
     let active =
         conn.is_active() && !matches!(model.status, LinkStatus::Ended(_) | LinkStatus::Idle);
     let on_submit = {
@@ -83,6 +139,15 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
     let p = &*profile;
     html! {
         <form class="panel connect-form" onsubmit={on_submit} aria-label="Connection">
+            if !saved.list().is_empty() {
+                <div class="row">
+                    <label for="saved-profiles">{ "Profile" }</label>
+                    <select id="saved-profiles" onchange={on_load} disabled={active}>
+                        <option value="" selected=true>{ "— saved profiles —" }</option>
+                        { for saved.list().iter().map(|s| html! { <option value={s.name.clone()}>{ &s.name }</option> }) }
+                    </select>
+                </div>
+            }
             <div class="row">
                 <label for="broker-url">{ "Broker" }</label>
                 <input id="broker-url" type="text" value={p.url.clone()} disabled={active}
@@ -116,6 +181,19 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
                            oninput={text(|p, v| p.session_expiry = v.parse().unwrap_or(p.session_expiry), &profile)} />
                 }
             </div>
+            <details class="save-profile">
+                <summary>{ "Save profile" }</summary>
+                <div class="row">
+                    <input id="profile-name" type="text" placeholder="name" value={(*save_name).clone()} oninput={on_save_name} aria-label="Profile name" />
+                    <label title="Stored in this browser's localStorage, unencrypted">
+                        <input id="remember-password" type="checkbox" checked={*remember} onchange={on_remember} />{ " remember password" }
+                    </label>
+                    <button id="save-profile" type="button" onclick={on_save}>{ "Save" }</button>
+                    if saved.list().iter().any(|s| s.name == *save_name) {
+                        <button type="button" class="danger" onclick={on_delete}>{ "Delete" }</button>
+                    }
+                </div>
+            </details>
             if p.credentials_in_clear() {
                 <p id="cleartext-warning" class="warning" role="alert">
                     { "⚠ Credentials will be sent unencrypted over ws://. Use wss:// for anything but a local broker." }

@@ -77,6 +77,22 @@ pub fn message_list(props: &MessageListProps) -> Html {
             );
         })
     };
+    let import = {
+        let conn = props.conn.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            let conn = conn.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                    conn.import_log(&text.as_string().unwrap_or_default());
+                }
+            });
+            input.set_value("");
+        })
+    };
     html! {
         <section class="panel messages" aria-label="Messages">
             <div class="row">
@@ -88,6 +104,7 @@ pub fn message_list(props: &MessageListProps) -> Html {
                     <option value="base64">{ "Base64" }</option>
                 </select>
                 <button onclick={export}>{ "Export NDJSON" }</button>
+                <label class="button">{ "Import…" }<input id="import-log" type="file" accept=".ndjson,.json,application/x-ndjson" onchange={import} hidden=true /></label>
                 <span class="muted">{ format!("{} kept", model.messages.len()) }</span>
             </div>
             <table id="message-list" class="grid">

@@ -11,6 +11,7 @@ pub mod subscriptions;
 pub mod timeline;
 pub mod topic_detail;
 pub mod topic_tree;
+pub mod workspace;
 
 pub use connect_form::ConnectForm;
 pub use flow_diagram::FlowDiagram;
@@ -22,6 +23,7 @@ pub use subscriptions::Subscriptions;
 pub use timeline::Timeline;
 pub use topic_detail::TopicDetail;
 pub use topic_tree::TopicTreeView;
+pub use workspace::Workspace;
 
 use mqtt_proto::QoS;
 

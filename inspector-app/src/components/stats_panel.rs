@@ -59,6 +59,16 @@ pub fn stats_panel(props: &StatsPanelProps) -> Html {
             .collect()
     };
     let b = model.budget;
+    let mut rtt = model.round_trips(200);
+    rtt.sort_unstable();
+    let pct = |p: usize| {
+        rtt.get((rtt.len() * p / 100).min(rtt.len().saturating_sub(1)))
+            .copied()
+    };
+    let rtt_text = match (pct(50), pct(99)) {
+        (Some(a), Some(b)) => format!("p50 {a} ms · p99 {b} ms ({} flows)", rtt.len()),
+        _ => "—".to_string(),
+    };
     html! {
         <section class="panel stats" aria-label="Statistics">
             <dl id="stats">
@@ -67,6 +77,8 @@ pub fn stats_panel(props: &StatsPanelProps) -> Html {
                 <dt>{ "bytes/s in" }</dt><dd>{ format!("{:.0}", last.2) }</dd>
                 <dt>{ "bytes/s out" }</dt><dd>{ format!("{:.0}", last.3) }</dd>
                 <dt>{ "messages in / out" }</dt><dd>{ format!("{} / {}", model.counters.messages_in, model.counters.messages_out) }</dd>
+                <dt>{ "in flight" }</dt><dd id="inflight">{ model.flows.waiting(crate::state::Direction::Sent) }</dd>
+                <dt>{ "round trip" }</dt><dd id="rtt">{ rtt_text }</dd>
                 <dt>{ "memory" }</dt><dd id="budget">{ format!("{:.1} / {:.0} MiB ({} evicted)", b.used as f64 / 1048576.0, b.limit as f64 / 1048576.0, b.evicted) }</dd>
             </dl>
             <svg class="spark" viewBox={format!("0 0 {} 40", HISTORY * 4)} role="img" aria-label="messages per second, last minute">

@@ -192,6 +192,14 @@ impl ConnectionHandle {
         }
     }
 
+    /// Imports an NDJSON message log (as exported by the message list).
+    pub fn import_log(&self, text: &str) {
+        let (messages, bad) = crate::state::model::parse_message_log(text);
+        self.error
+            .set((bad > 0).then(|| format!("import: {bad} lines could not be read")));
+        self.store.dispatch(Action::Import(messages));
+    }
+
     fn client(&self) -> Option<Client> {
         self.live.borrow().client.clone()
     }

@@ -5,6 +5,7 @@ pub mod flows;
 pub mod layout;
 pub mod model;
 pub mod profile;
+pub mod profiles;
 pub mod record;
 pub mod store;
 pub mod topics;

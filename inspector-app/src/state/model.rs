@@ -218,6 +218,32 @@ impl ConnectionModel {
         }
     }
 
+    /// Adds messages from an imported log (as exported by the message list), oldest first.
+    pub fn import(&mut self, messages: Vec<MessageRecord>) {
+        for m in messages {
+            self.topics
+                .record(&m.topic, m.payload.clone(), m.retain, m.at_ms);
+            self.budget.used += m.payload.len() + ENTRY_COST;
+            self.messages.push_back(m);
+            self.enforce_budget();
+        }
+    }
+
+    /// Round-trip times (ms) of the most recent completed outgoing QoS 1/2 flows, newest first.
+    pub fn round_trips(&self, n: usize) -> Vec<u64> {
+        self.flows
+            .iter()
+            .rev()
+            .filter(|f| {
+                f.initiator == Direction::Sent
+                    && f.packet_id.is_some()
+                    && f.state == super::flows::FlowState::Complete
+            })
+            .take(n)
+            .map(|f| f.elapsed_ms())
+            .collect()
+    }
+
     /// The user unsubscribed.
     pub fn unsubscribed(&mut self, filter: &str) {
         self.subscriptions.retain(|s| s.filter != filter);
@@ -408,6 +434,44 @@ impl ConnectionModel {
     }
 }
 
+/// Parses an NDJSON message log as the message list exports it
+/// (`{"at_ms", "topic", "qos", "retain", "payload_base64"}` per line); lines
+/// that don't parse are counted in the second value.
+pub fn parse_message_log(text: &str) -> (Vec<MessageRecord>, usize) {
+    let mut bad = 0;
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let parsed = serde_json::from_str::<serde_json::Value>(line)
+            .ok()
+            .and_then(|v| {
+                let payload = crate::view::parse_base64(v.get("payload_base64")?.as_str()?)?;
+                Some(MessageRecord {
+                    at_ms: v
+                        .get("at_ms")
+                        .and_then(serde_json::Value::as_u64)
+                        .unwrap_or(0),
+                    topic: v.get("topic")?.as_str()?.to_owned(),
+                    payload: Bytes::from(payload),
+                    qos: match v.get("qos").and_then(serde_json::Value::as_u64) {
+                        Some(2) => QoS::ExactlyOnce,
+                        Some(1) => QoS::AtLeastOnce,
+                        _ => QoS::AtMostOnce,
+                    },
+                    retain: v
+                        .get("retain")
+                        .and_then(serde_json::Value::as_bool)
+                        .unwrap_or(false),
+                    properties: Properties::default(),
+                })
+            });
+        match parsed {
+            Some(m) => out.push(m),
+            None => bad += 1,
+        }
+    }
+    (out, bad)
+}
+
 /// A reason code in words with its number: `Not authorized (0x87)`.
 pub fn reason_words(r: ReasonCode) -> String {
     format!("{} ({:#04x})", r.name(), r.0)
@@ -538,6 +602,34 @@ mod tests {
         assert_eq!(
             m.timeline.iter().map(|t| t.stage).collect::<Vec<_>>(),
             [Stage::Connection, Stage::Termination]
+        );
+    }
+
+    #[test]
+    fn exported_log_imports_back() {
+        let text = "{\"at_ms\":5,\"topic\":\"a/b\",\"qos\":1,\"retain\":true,\"payload_base64\":\"aGk=\"}\nnot json\n\n";
+        let (msgs, bad) = parse_message_log(text);
+        assert_eq!(bad, 1);
+        assert_eq!(
+            (
+                msgs[0].topic.as_str(),
+                &msgs[0].payload[..],
+                msgs[0].qos,
+                msgs[0].retain
+            ),
+            ("a/b", &b"hi"[..], QoS::AtLeastOnce, true)
+        );
+        let mut m = ConnectionModel::new(1 << 20);
+        m.import(msgs);
+        assert_eq!(m.messages.len(), 1);
+        assert!(
+            m.topics
+                .get("a/b")
+                .unwrap()
+                .stats
+                .as_ref()
+                .unwrap()
+                .retained
         );
     }
 

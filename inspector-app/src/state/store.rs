@@ -24,6 +24,8 @@ pub enum Action {
     Subscribed(Vec<String>, Vec<ReasonCode>),
     /// The user unsubscribed.
     Unsubscribed(String),
+    /// Messages imported from a saved log.
+    Import(Vec<super::model::MessageRecord>),
     /// Start over with an empty model.
     Reset,
 }
@@ -84,6 +86,7 @@ impl Reducible for Store {
                 Action::Subscribing(filter, qos) => m.subscribing(filter, qos),
                 Action::Subscribed(filters, reasons) => m.subscribed(&filters, &reasons),
                 Action::Unsubscribed(filter) => m.unsubscribed(&filter),
+                Action::Import(messages) => m.import(messages),
                 Action::Reset => {
                     let budget = m.budget.limit;
                     *m = ConnectionModel::new(budget);

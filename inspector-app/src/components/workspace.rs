@@ -1,0 +1,102 @@
+//! One connection's workspace: connection form on the left, the views in tabs,
+//! the lifecycle timeline and stats beside them.
+
+use client_wasm::timer::{now_ms, Timeout};
+use yew::prelude::*;
+
+use crate::components::{
+    ConnectForm, FlowDiagram, MessageList, PacketView, PublishForm, StatsPanel, Subscriptions,
+    Timeline, TopicDetail, TopicTreeView,
+};
+use crate::hooks::use_connection;
+use crate::state::Profile;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Topics,
+    Messages,
+    Handshakes,
+    Packets,
+}
+
+/// Props of [`Workspace`].
+#[derive(Properties, PartialEq, Debug)]
+pub struct WorkspaceProps {
+    /// The profile the form starts with.
+    pub initial: Profile,
+    /// Whether this workspace is the one shown (hidden ones keep running).
+    pub visible: bool,
+}
+
+/// One connection and all its views.
+#[function_component(Workspace)]
+pub fn workspace(props: &WorkspaceProps) -> Html {
+    let conn = use_connection();
+    let initial = props.initial.clone();
+    let tab = use_state(|| Tab::Topics);
+    let selected_packet = use_state(|| None::<u64>);
+    let selected_topic = use_state(|| None::<String>);
+    let now = use_state(now_ms);
+    {
+        let now = now.clone();
+        use_effect_with(*now, move |_| {
+            let tick = Timeout::new(1000, move || now.set(now_ms()));
+            move || drop(tick)
+        });
+    }
+    let on_packet = {
+        let (selected_packet, tab) = (selected_packet.clone(), tab.clone());
+        Callback::from(move |seq: u64| {
+            selected_packet.set(Some(seq));
+            tab.set(Tab::Packets);
+        })
+    };
+    let on_select_packet = {
+        let s = selected_packet.clone();
+        Callback::from(move |seq: u64| s.set(Some(seq)))
+    };
+    let on_topic = {
+        let s = selected_topic.clone();
+        Callback::from(move |t: String| s.set(Some(t)))
+    };
+    let tab_button = |t: Tab, label: &'static str, id: &'static str| {
+        let tab = tab.clone();
+        let active = *tab == t;
+        html! {
+            <button id={id} role="tab" aria-selected={active.to_string()} class={classes!("tab", active.then_some("active"))}
+                    onclick={Callback::from(move |_| tab.set(t))}>{ label }</button>
+        }
+    };
+    html! {
+        <div class="workspace" hidden={!props.visible}>
+            <aside class="left">
+                <ConnectForm conn={conn.clone()} initial={initial} />
+                <Subscriptions conn={conn.clone()} />
+                <PublishForm conn={conn.clone()} />
+            </aside>
+            <main class="center">
+                <nav role="tablist" class="tabs">
+                    { tab_button(Tab::Topics, "Topics", "tab-topics") }
+                    { tab_button(Tab::Messages, "Messages", "tab-messages") }
+                    { tab_button(Tab::Handshakes, "QoS handshakes", "tab-handshakes") }
+                    { tab_button(Tab::Packets, "Packets", "tab-packets") }
+                </nav>
+                { match *tab {
+                    Tab::Topics => html! {
+                        <div class="split">
+                            <TopicTreeView conn={conn.clone()} selected={(*selected_topic).clone()} on_select={on_topic} />
+                            if let Some(t) = (*selected_topic).clone() { <TopicDetail conn={conn.clone()} topic={t} /> }
+                        </div>
+                    },
+                    Tab::Messages => html! { <MessageList conn={conn.clone()} /> },
+                    Tab::Handshakes => html! { <FlowDiagram conn={conn.clone()} on_packet={on_packet} /> },
+                    Tab::Packets => html! { <PacketView conn={conn.clone()} selected={*selected_packet} on_select={on_select_packet} /> },
+                } }
+            </main>
+            <aside class="right">
+                <StatsPanel conn={conn.clone()} now_ms={*now} />
+                <Timeline conn={conn.clone()} />
+            </aside>
+        </div>
+    }
+}
