@@ -60,9 +60,8 @@ impl Profile {
         } else {
             ProtocolVersion::V311
         };
-        let client_id = MqttString::new(&self.client_id).map_err(|e| format!("client id: {e}"))?;
-        let mut c = SessionConfig::new(version, "");
-        c.client_id = client_id;
+        let mut c = SessionConfig::try_new(version, &self.client_id)
+            .map_err(|e| format!("client id: {e}"))?;
         if !self.username.is_empty() {
             c.username =
                 Some(MqttString::new(&self.username).map_err(|e| format!("user name: {e}"))?);

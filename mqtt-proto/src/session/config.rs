@@ -89,10 +89,23 @@ impl SessionConfig {
     /// If `client_id` contains U+0000 or is longer than 65,535 bytes (it is a programming-time
     /// constant here; build the field with [`MqttString::new`] for untrusted text).
     pub fn new(version: ProtocolVersion, client_id: &str) -> Self {
-        let client_id = match MqttString::new(client_id) {
-            Ok(id) => id,
+        match Self::try_new(version, client_id) {
+            Ok(c) => c,
             Err(e) => panic!("invalid client id: {e}"),
-        };
+        }
+    }
+
+    /// [`SessionConfig::new`] for a client id from untrusted input (a form, a JS caller):
+    /// an invalid one is an error, not a panic.
+    pub fn try_new(
+        version: ProtocolVersion,
+        client_id: &str,
+    ) -> Result<Self, crate::string::StringError> {
+        let client_id = MqttString::new(client_id)?;
+        Ok(Self::with_client_id(version, client_id))
+    }
+
+    fn with_client_id(version: ProtocolVersion, client_id: MqttString) -> Self {
         Self {
             version,
             client_id,
