@@ -15,6 +15,7 @@ use mqtt_proto::time::Instant;
 use mqtt_proto::ReasonCode;
 
 use crate::error::ClientError;
+use crate::hints::NetworkHints;
 use crate::timer::{now_ms, Timeout};
 use crate::transport::{TransportEvent, WsTransport};
 
@@ -38,6 +39,7 @@ pub(crate) struct Driver {
     url: String,
     transport: Option<WsTransport>,
     timer: Option<(Instant, Timeout)>,
+    hints: Option<NetworkHints>,
     pub(crate) pending: HashMap<Token, Reply>,
     pub(crate) connecting: Vec<Reply>,
     pub(crate) ending: Vec<Reply>,
@@ -65,12 +67,13 @@ pub(crate) fn now() -> Instant {
 
 impl Driver {
     pub(crate) fn new(session: Session, url: String) -> Rc<RefCell<Self>> {
-        Rc::new_cyclic(|me| {
+        let driver = Rc::new_cyclic(|me: &Weak<RefCell<Driver>>| {
             RefCell::new(Self {
                 session,
                 url,
                 transport: None,
                 timer: None,
+                hints: None,
                 pending: HashMap::new(),
                 connecting: Vec::new(),
                 ending: Vec::new(),
@@ -80,7 +83,15 @@ impl Driver {
                 ever_connected: false,
                 me: me.clone(),
             })
-        })
+        });
+        let me = Rc::downgrade(&driver);
+        let hints = NetworkHints::new(move || {
+            if let Some(d) = me.upgrade() {
+                with_driver(&d, |d| d.session.handle_network_change(now()));
+            }
+        });
+        driver.borrow_mut().hints = hints;
+        driver
     }
 }
 
@@ -219,6 +230,7 @@ impl Driver {
             Event::Ended => {
                 self.transport = None;
                 self.timer = None;
+                self.hints = None;
                 for reply in self.connecting.drain(..) {
                     let _ = reply.send(Err(ClientError::Ended));
                 }

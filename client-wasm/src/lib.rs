@@ -12,6 +12,9 @@
 mod client;
 mod driver;
 mod error;
+mod hints;
+#[cfg(feature = "js-api")]
+mod js;
 pub mod timer;
 pub mod transport;
 

@@ -311,3 +311,41 @@ async fn refused_url_is_a_typed_error() {
         .expect_err("bad url");
     assert!(matches!(err, ClientError::InvalidUrl(_)), "{err:?}");
 }
+
+#[wasm_bindgen_test]
+async fn online_event_reconnects_without_waiting_for_the_backoff() {
+    let id = unique("hint");
+    let mut c = SessionConfig::new(ProtocolVersion::V5, &id);
+    c.reconnect = ReconnectPolicy {
+        initial_delay: std::time::Duration::from_secs(600),
+        max_delay: std::time::Duration::from_secs(600),
+        ..ReconnectPolicy::default()
+    };
+    let client = Client::connect(BROKER, c).await.expect("connect");
+    let mut events = client.events();
+    // A second client with the same id takes the session over: the broker drops the first.
+    let thief = Client::connect(BROKER, config(ProtocolVersion::V5, &id))
+        .await
+        .expect("connect");
+    loop {
+        match events.next().await.expect("events") {
+            Event::Reconnecting { delay, .. } => {
+                assert!(delay.as_secs() >= 60, "the backoff is long: {delay:?}");
+                break;
+            }
+            _ => continue,
+        }
+    }
+    // The browser says the network is back: reconnect now, not in 10 minutes.
+    let window = web_sys::window().expect("window");
+    window
+        .dispatch_event(&web_sys::Event::new("online").expect("event"))
+        .expect("dispatch");
+    loop {
+        if let Event::Connected(_) = events.next().await.expect("events") {
+            break;
+        }
+    }
+    drop(thief);
+    client.end().await;
+}

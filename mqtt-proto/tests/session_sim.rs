@@ -987,6 +987,37 @@ fn keep_alive_ping_and_timeout() {
 }
 
 #[test]
+fn network_change_reconnects_at_once_and_probes_a_live_connection() {
+    let mut sim = Sim::new(config(V5));
+    sim.establish(false, Properties::default());
+    sim.take_sent();
+    // Connected: the hint probes with PINGREQ and arms the 1.5 × keep-alive deadline.
+    sim.advance(1_000);
+    sim.session.handle_network_change(sim.at());
+    sim.drain();
+    assert_eq!(sim.take_sent(), [Packet::PingReq]);
+    assert_eq!(sim.deadline, Some(Instant::from_millis(16_000)));
+    // A second hint while the probe is out sends nothing more.
+    sim.session.handle_network_change(sim.at());
+    sim.drain();
+    assert!(sim.take_sent().is_empty());
+    // Lost: waiting for the backoff, the hint reconnects now.
+    sim.drop_transport();
+    let before = sim.open_requests;
+    assert!(
+        sim.deadline.is_some_and(|d| d.as_millis() > sim.now),
+        "in backoff"
+    );
+    sim.session.handle_network_change(sim.at());
+    sim.drain();
+    assert_eq!(
+        sim.open_requests,
+        before + 1,
+        "OpenTransport without waiting"
+    );
+}
+
+#[test]
 fn keep_alive_zero_has_no_deadline() {
     let mut c = config(V5);
     c.keep_alive = 0;

@@ -528,6 +528,23 @@ impl Session {
         }
     }
 
+    /// The environment hints that connectivity may have changed (the browser went `online`, a
+    /// hidden page became visible, a laptop woke up). While waiting to reconnect, the session
+    /// reconnects now instead of at the end of its backoff; while connected, it probes the
+    /// connection with a PINGREQ (declared dead if nothing arrives within 1.5 × keep alive), since
+    /// timers may have been throttled or suspended. Otherwise nothing happens.
+    pub fn handle_network_change(&mut self, now: Instant) {
+        match self.state {
+            State::Backoff { .. } => self.open_transport(now),
+            State::Connected if self.keep_alive > 0 && self.pingresp_deadline.is_none() => {
+                let grace = u64::from(self.keep_alive) * 1500;
+                self.pingresp_deadline = Some(now + Duration::from_millis(grace));
+                let _ = self.send(now, Packet::PingReq, self.limits.maximum_packet_size);
+            }
+            _ => {}
+        }
+    }
+
     /// The transport closed (or failed to open). Do not call it after [`Output::CloseTransport`].
     pub fn handle_close(&mut self, now: Instant) {
         if matches!(
