@@ -1,0 +1,72 @@
+// Inspector under load (issue: performance): 10,000 messages/s over 1,000 topics
+// for 30 s into the inspector subscribed to `load/#`, in headless Chromium.
+// Measures frames per second (requestAnimationFrame), the longest main-thread
+// task (PerformanceObserver 'longtask'), JS heap (CDP) at the end, and how long
+// the message tab takes to open afterwards. Prints one JSON line.
+//
+//   node tests/e2e/bench/inspector-load.mjs   (env: MQTT_WS_URL, MQTT_TCP_ADDR, INSPECTOR_DIST, LOAD_BIN,
+//                                               LOAD_RATE=10000, LOAD_TOPICS=1000, LOAD_SECONDS=30)
+import { spawn } from 'node:child_process';
+import { launchBrowser, serveStatic, BROKER_WS } from '../lib/harness.mjs';
+
+const DIST = process.env.INSPECTOR_DIST;
+const LOAD_BIN = process.env.LOAD_BIN;
+const RATE = process.env.LOAD_RATE ?? '10000';
+const TOPICS = process.env.LOAD_TOPICS ?? '1000';
+const SECONDS = Number(process.env.LOAD_SECONDS ?? '30');
+if (!DIST || !LOAD_BIN || !process.env.MQTT_TCP_ADDR) throw new Error('INSPECTOR_DIST, LOAD_BIN and MQTT_TCP_ADDR are required');
+
+const site = await serveStatic(DIST);
+const browser = await launchBrowser();
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+const cdp = await page.context().newCDPSession(page);
+await cdp.send('Performance.enable');
+await page.goto(`${site.url}/?broker=${encodeURIComponent(BROKER_WS)}`);
+await page.click('#connect-button');
+await page.locator('#link-status', { hasText: 'Connected' }).waitFor({ timeout: 20_000 });
+await page.fill('#subscribe-filter', 'load/#');
+await page.selectOption('#subscribe-qos', '0');
+await page.click('#subscribe-button');
+await page.locator('#subscription-list', { hasText: 'granted QoS 0' }).waitFor({ timeout: 10_000 });
+
+// Frame and long-task probes.
+await page.evaluate(() => {
+  window.__frames = [];
+  window.__long = [];
+  const tick = (t) => { window.__frames.push(t); requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); })
+    .observe({ type: 'longtask', buffered: false });
+});
+
+const load = spawn(LOAD_BIN, ['--addr', process.env.MQTT_TCP_ADDR, '--rate', RATE, '--topics', TOPICS, '--seconds', String(SECONDS)]);
+let loadOut = '';
+load.stdout.on('data', (d) => { loadOut += d; });
+const started = Date.now();
+const done = new Promise((ok) => load.on('exit', ok));
+await done;
+const wall = (Date.now() - started) / 1000;
+
+const probe = await page.evaluate(() => {
+  const f = window.__frames;
+  const span = (f[f.length - 1] - f[0]) / 1000;
+  return { frames: f.length, span, longTasks: window.__long.length, longestTask: Math.max(0, ...window.__long) };
+});
+const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+const received = await page.locator('#stats dd').nth(4).textContent();
+const t0 = Date.now();
+await page.click('#tab-messages');
+await page.locator('#message-list tbody tr').first().waitFor({ timeout: 30_000 });
+const messagesTabMs = Date.now() - t0;
+const result = {
+  rate: Number(RATE), topics: Number(TOPICS), seconds: SECONDS, wall,
+  load: loadOut.trim(),
+  fps: +(probe.frames / probe.span).toFixed(1),
+  longTasks: probe.longTasks, longestTaskMs: Math.round(probe.longestTask),
+  jsHeapMiB: +(metrics.JSHeapUsedSize / 1048576).toFixed(1),
+  receivedInOut: received, messagesTabMs,
+  budget: await page.locator('#budget').textContent(),
+};
+console.log(JSON.stringify(result));
+await browser.close();
+await site.close();
