@@ -59,8 +59,12 @@ e2e_tests() {
 }
 stage e2e e2e_tests
 
+# The npm package as a consumer uses it: packed tarball in a plain page and a Vite
+# app (Chromium), and tsc on a typed consumer.
+stage packaging bash tests/packaging/run.sh
+
 printf '\n==== summary\n'
-for name in native wasm e2e; do
+for name in native wasm e2e packaging; do
   [ -f "$STATE/$name.log" ] || continue
   grep -E '^(test result:|# (tests|pass|fail|skipped) )|^ℹ (tests|pass|fail|skipped) ' "$STATE/$name.log" | sed "s/^/$name: /"
 done

@@ -47,6 +47,9 @@ pub(crate) struct Driver {
     pub(crate) next_listener: u32,
     /// Listeners removed while they were out for delivery.
     pub(crate) removed: Vec<u32>,
+    /// Events waiting for delivery, and whether a delivery is running.
+    queue: Vec<Event>,
+    delivering: bool,
     ever_connected: bool,
     me: Weak<RefCell<Driver>>,
 }
@@ -80,6 +83,8 @@ impl Driver {
                 listeners: Vec::new(),
                 next_listener: 0,
                 removed: Vec::new(),
+                queue: Vec::new(),
+                delivering: false,
                 ever_connected: false,
                 me: me.clone(),
             })
@@ -247,24 +252,31 @@ impl Driver {
 }
 
 /// Hands events to the listeners, outside any borrow. Listeners are taken out
-/// while they run so that one may add or remove listeners or call the client.
+/// while they run so that one may add or remove listeners or call the client;
+/// events that such a call produces are queued and delivered after the current
+/// ones, in order, by the outermost delivery.
 fn deliver(driver: &Rc<RefCell<Driver>>, events: Vec<Event>) {
-    if events.is_empty() {
-        return;
+    {
+        let Ok(mut d) = driver.try_borrow_mut() else { return };
+        d.queue.extend(events);
+        if d.delivering || d.queue.is_empty() {
+            return;
+        }
+        d.delivering = true;
     }
-    let Ok(mut listeners) = driver
-        .try_borrow_mut()
-        .map(|mut d| std::mem::take(&mut d.listeners))
-    else {
-        return;
-    };
-    if listeners.is_empty() {
-        return;
-    }
-    for e in &events {
-        listeners.retain_mut(|(_, l)| l(e));
-    }
-    if let Ok(mut d) = driver.try_borrow_mut() {
+    loop {
+        let (batch, mut listeners) = {
+            let Ok(mut d) = driver.try_borrow_mut() else { return };
+            if d.queue.is_empty() {
+                d.delivering = false;
+                return;
+            }
+            (std::mem::take(&mut d.queue), std::mem::take(&mut d.listeners))
+        };
+        for e in &batch {
+            listeners.retain_mut(|(_, l)| l(e));
+        }
+        let Ok(mut d) = driver.try_borrow_mut() else { return };
         // Keep listeners added meanwhile (they are in d.listeners now).
         listeners.append(&mut d.listeners);
         let removed = std::mem::take(&mut d.removed);

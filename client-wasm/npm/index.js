@@ -1,0 +1,286 @@
+// @mqtt-wasm/client: MQTT 3.1.1/5.0 over WebSockets, protocol in WebAssembly.
+// This file is the public API (types in index.d.ts): the event registry, argument
+// normalisation and MqttError. The wasm class RawClient (client-wasm/src/js/)
+// does the protocol; each event reaches us in one call: sink.e(kind, num, text, bytes, json).
+import initWasm, { RawClient } from './dist/client_wasm.js';
+
+let loading = null;
+
+/**
+ * Loads and instantiates the WebAssembly module (once). Called by `connect` and
+ * `createClient`; call it first only to load the .wasm from another place.
+ */
+export function loadWasm(source) {
+  loading ??= initWasm(source === undefined ? undefined : { module_or_path: source });
+  return loading.then(() => undefined);
+}
+
+/** Every failure: `code` is stable, `reasonCode` is the broker's when it gave one. */
+export class MqttError extends Error {
+  constructor(message, code, reasonCode) {
+    super(message);
+    this.name = 'MqttError';
+    this.code = code;
+    if (reasonCode !== undefined && reasonCode !== null) this.reasonCode = reasonCode;
+  }
+}
+
+const toMqttError = (e) =>
+  e instanceof MqttError
+    ? e
+    : new MqttError(e?.message ?? String(e), typeof e?.code === 'string' ? e.code : 'ERR_INTERNAL', e?.reasonCode);
+const rethrow = (e) => {
+  throw toMqttError(e);
+};
+const invalid = (what) => new MqttError(`invalid ${what}`, 'ERR_INVALID_ARGUMENT');
+const ended = () => new MqttError('the client has ended', 'ERR_ENDED');
+
+const encoder = new TextEncoder();
+function toBytes(payload, what) {
+  if (typeof payload === 'string') return encoder.encode(payload);
+  if (payload instanceof Uint8Array) return payload;
+  throw invalid(what);
+}
+
+function qosOf(value, what = 'qos') {
+  const q = value ?? 0;
+  if (q !== 0 && q !== 1 && q !== 2) throw invalid(what);
+  return q;
+}
+
+/** Received properties: byte lists → Uint8Array, user property pairs → MQTT.js's object. */
+function fixProps(p) {
+  if (!p) return {};
+  if (p.correlationData) p.correlationData = Uint8Array.from(p.correlationData);
+  if (p.authenticationData) p.authenticationData = Uint8Array.from(p.authenticationData);
+  if (p.userProperties) {
+    const o = {};
+    for (const [k, v] of p.userProperties) {
+      const value = Object.hasOwn(o, k) ? [].concat(o[k], v) : v;
+      Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
+    }
+    p.userProperties = o;
+  }
+  return p;
+}
+
+function fixPacket(packet) {
+  if (packet.properties) fixProps(packet.properties);
+  if (packet.will?.properties) fixProps(packet.will.properties);
+  return packet;
+}
+
+/** Gives every client its own jitter seed unless the caller chose one. */
+function withSeed(options) {
+  const seed = Math.floor(Math.random() * 2 ** 53);
+  const r = options.reconnect;
+  if (r && typeof r === 'object') return { ...options, reconnect: { seed, ...r } };
+  if (r === undefined && options.reconnectPeriod === undefined) return { ...options, reconnect: { seed } };
+  return options;
+}
+
+const FATAL = new Set(['refused', 'protocol', 'keepalive', 'timeout']);
+const NEVER = new Set(['ERR_INVALID_ARGUMENT', 'ERR_INVALID_URL', 'ERR_USAGE']);
+const readyOf = new WeakMap();
+
+/** An MQTT client. Create it with `connect` (resolves at CONNACK) or `createClient`. */
+export class MqttClient {
+  #raw = null;
+  #loaded;
+  #ended = false;
+  #listeners = new Map();
+
+  constructor(url, options = {}) {
+    if (typeof url !== 'string' && !(url instanceof URL)) throw invalid('url');
+    if (options === null || typeof options !== 'object') throw invalid('options');
+    const sink = { e: (kind, num, text, bytes, json) => this.#dispatch(kind, num, text, bytes, json) };
+    this.#loaded = loadWasm().then(() => {
+      this.#raw = new RawClient(String(url), withSeed(options), sink);
+      return this.#raw;
+    });
+    const ready = this.#loaded.then((raw) => raw.ready).catch(rethrow);
+    readyOf.set(this, ready);
+    // Refusals and lost connections are reported as `error` events by the session;
+    // what can never work (bad options or URL) is reported here, and ends the client.
+    ready.catch((e) => {
+      if (!NEVER.has(e.code)) return;
+      this.#emit('error', e);
+      this.end().catch(() => {});
+    });
+  }
+
+  /** Whether the broker accepted the current connection. */
+  get connected() {
+    return !this.#ended && this.#raw !== null && this.#raw.connected;
+  }
+
+  /** Resolves at PUBACK (QoS 1), PUBCOMP (QoS 2) or once written (QoS 0). */
+  async publish(topic, payload, options = {}) {
+    if (typeof topic !== 'string') throw invalid('topic');
+    const bytes = toBytes(payload, 'payload');
+    const qos = qosOf(options.qos);
+    const raw = await this.#live();
+    const reasonCode = await raw.publish(topic, bytes, qos, !!options.retain, options.properties).catch(rethrow);
+    return { reasonCode };
+  }
+
+  /** `filter`, `[filters]` or `{ filter: options }`; resolves at SUBACK, one entry per filter. */
+  async subscribe(filters, options = {}) {
+    let entries;
+    if (typeof filters === 'string') entries = [[filters, options]];
+    else if (Array.isArray(filters)) entries = filters.map((f) => [f, options]);
+    else if (filters && typeof filters === 'object')
+      entries = Object.entries(filters).map(([f, o]) => [f, { ...options, ...o }]);
+    else throw invalid('topic filter');
+    const topics = entries.map(([f]) => {
+      if (typeof f !== 'string') throw invalid('topic filter');
+      return f;
+    });
+    const bytes = Uint8Array.from(entries, ([, o]) => {
+      const rh = o.rh ?? 0;
+      if (rh !== 0 && rh !== 1 && rh !== 2) throw invalid('rh');
+      return qosOf(o.qos) | (o.nl ? 4 : 0) | (o.rap ? 8 : 0) | (rh << 4);
+    });
+    const raw = await this.#live();
+    const codes = await raw.subscribe(topics, bytes, options.properties).catch(rethrow);
+    return topics.map((topic, i) => (codes[i] < 0x80 ? { topic, qos: codes[i] } : { topic, reasonCode: codes[i] }));
+  }
+
+  /** Resolves at UNSUBACK with one reason code per filter. */
+  async unsubscribe(filters) {
+    const list = typeof filters === 'string' ? [filters] : filters;
+    if (!Array.isArray(list) || list.some((f) => typeof f !== 'string')) throw invalid('topic filter');
+    const raw = await this.#live();
+    return Array.from(await raw.unsubscribe(list).catch(rethrow));
+  }
+
+  /** Sends DISCONNECT and closes; resolves once ended. Calling it again is harmless. */
+  async end(options = {}) {
+    const reasonCode = options.reasonCode ?? 0;
+    if (!Number.isInteger(reasonCode) || reasonCode < 0 || reasonCode > 255) throw invalid('reasonCode');
+    let raw;
+    try {
+      raw = await this.#loaded;
+    } catch {
+      if (!this.#ended) {
+        this.#ended = true; // never started: there is no session to end
+        this.#emit('end');
+      }
+      return;
+    }
+    await raw.end(reasonCode, options.properties).catch(rethrow);
+  }
+
+  on(event, listener) {
+    const list = this.#listeners.get(event);
+    if (list) list.push(listener);
+    else this.#listeners.set(event, [listener]);
+    return this;
+  }
+
+  once(event, listener) {
+    const wrapper = (...args) => {
+      this.off(event, wrapper);
+      listener.apply(this, args);
+    };
+    wrapper.listener = listener;
+    return this.on(event, wrapper);
+  }
+
+  off(event, listener) {
+    const list = this.#listeners.get(event);
+    const i = list ? list.findIndex((l) => l === listener || l.listener === listener) : -1;
+    if (i >= 0) list.splice(i, 1);
+    return this;
+  }
+
+  /** The RawClient, awaited: calls never run inside an event dispatch. */
+  async #live() {
+    if (this.#ended) throw ended();
+    const raw = await this.#loaded.catch(rethrow);
+    if (this.#ended) throw ended();
+    return raw;
+  }
+
+  #emit(event, ...args) {
+    const list = this.#listeners.get(event);
+    if (!list) return;
+    for (const fn of [...list]) {
+      try {
+        fn.apply(this, args);
+      } catch (e) {
+        // Like DOM events: a throwing listener is reported, the others still run,
+        // and the exception never unwinds through the wasm frames below us.
+        queueMicrotask(() => {
+          throw e;
+        });
+      }
+    }
+  }
+
+  #dispatch(kind, num, text, bytes, json) {
+    switch (kind) {
+      case 0:
+        this.#emit('connect', fixPacket(JSON.parse(json)));
+        break;
+      case 1: {
+        const properties = json ? fixProps(JSON.parse(json)) : {};
+        const packet = {
+          cmd: 'publish',
+          topic: text,
+          payload: bytes,
+          qos: num & 3,
+          retain: (num & 4) !== 0,
+          dup: (num & 8) !== 0,
+          properties,
+          subscriptionIdentifiers: properties.subscriptionIdentifier ?? [],
+        };
+        if (num >>> 16) packet.messageId = num >>> 16;
+        this.#emit('message', text, bytes, packet);
+        break;
+      }
+      case 2: {
+        const info = JSON.parse(json);
+        if (info.reason === 'server')
+          this.#emit('disconnect', { cmd: 'disconnect', reasonCode: info.reasonCode ?? 0, properties: fixProps(info.properties) });
+        if (FATAL.has(info.reason)) this.#emit('error', new MqttError(info.message, info.code, info.reasonCode));
+        this.#emit('close');
+        if (info.reason !== 'local') this.#emit('offline');
+        break;
+      }
+      case 3:
+        this.#emit('reconnect', JSON.parse(json));
+        break;
+      case 4:
+        this.#ended = true;
+        this.#emit('end');
+        break;
+      case 5:
+        this.#emit(num ? 'packetreceive' : 'packetsend', text, bytes, fixPacket(JSON.parse(json)));
+        break;
+    }
+  }
+}
+
+/**
+ * Starts connecting and returns the client at once, so listeners see every event
+ * from the first packet. Failures are `error` events; reconnection follows `options`.
+ */
+export function createClient(url, options = {}) {
+  return new MqttClient(url, options);
+}
+
+/**
+ * Connects and resolves at the broker's CONNACK; rejects with an MqttError
+ * (`ERR_REFUSED` with the `reasonCode`, `ERR_CONNECTION_LOST`, `ERR_INVALID_ARGUMENT`, ...).
+ */
+export async function connect(url, options = {}) {
+  const client = new MqttClient(url, options);
+  try {
+    await readyOf.get(client);
+  } catch (e) {
+    await client.end().catch(() => {});
+    throw e;
+  }
+  return client;
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds the npm package @mqtt-wasm/client from client-wasm (feature js-api):
+#   cargo build (release: opt-level z, LTO, panic abort) → wasm-opt -Oz
+#   → wasm-bindgen --target web → client-wasm/npm/dist/, then `npm pack` into OUT_DIR.
+# Prints the raw and gzip -9 sizes of the wasm and the JS glue.
+#
+#   scripts/build-npm.sh [OUT_DIR]     (default: target/npm)
+# Prints the tarball's path as the last line. CARGO_TARGET_DIR is honoured.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+OUT_DIR="${1:-$ROOT/target/npm}"
+mkdir -p "$OUT_DIR"
+OUT_DIR="$(cd "$OUT_DIR" && pwd)"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+PKG="$ROOT/client-wasm/npm"
+DIST="$PKG/dist"
+
+log() { printf '\033[1;34m[build-npm]\033[0m %s\n' "$*" >&2; }
+
+log "cargo build -p client-wasm --release --features js-api --target wasm32-unknown-unknown"
+cargo build -p client-wasm --release --features js-api --target wasm32-unknown-unknown >&2
+
+rm -rf "$DIST"
+mkdir -p "$DIST"
+# wasm-opt runs on rustc's output, before wasm-bindgen: Debian's binaryen 108
+# re-points the export of wasm-bindgen's second table (the externref table) at
+# table 0 when it rewrites a module with two tables, which breaks instantiation.
+# The features are the ones rustc's wasm32 target enables by default.
+log "wasm-opt -Oz"
+wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+  --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types \
+  "$TARGET_DIR/wasm32-unknown-unknown/release/client_wasm.wasm" -o "$DIST/client_wasm.opt.wasm" >&2
+log "wasm-bindgen --target web"
+wasm-bindgen --target web --out-dir "$DIST" --out-name client_wasm "$DIST/client_wasm.opt.wasm" 2>&1 \
+  | grep -v 'target_features. custom section is missing' >&2 || true
+rm -f "$DIST/client_wasm.opt.wasm"
+# The generated .d.ts files describe the internal RawClient only; index.d.ts is the API.
+rm -f "$DIST"/*.d.ts
+
+size_row() { # label, file
+  printf '%-28s %9d B raw %9d B gzip -9\n' "$1" "$(wc -c <"$2")" "$(gzip -9 -c <"$2" | wc -c)" >&2
+}
+log "sizes (gzip -9 -c | wc -c):"
+size_row "client_wasm_bg.wasm" "$DIST/client_wasm_bg.wasm"
+size_row "client_wasm.js (glue)" "$DIST/client_wasm.js"
+size_row "index.js (API wrapper)" "$PKG/index.js"
+gz=0
+for f in "$DIST/client_wasm_bg.wasm" "$DIST/client_wasm.js" "$PKG/index.js"; do
+  gz=$((gz + $(gzip -9 -c <"$f" | wc -c)))
+done
+printf '%-28s %9s   %9d B gzip -9 (each file gzipped, summed; budget 61440)\n' "total shipped" "" "$gz" >&2
+
+log "npm pack → $OUT_DIR"
+tarball=$(cd "$PKG" && npm pack --silent --pack-destination "$OUT_DIR" | tail -1)
+echo "$OUT_DIR/$tarball"

@@ -1,0 +1,42 @@
+// Packaging tests' plumbing: install the packed tarball the way a consumer does,
+// into a throw-away directory under /tmp. The browser and the static server are
+// the e2e harness's (Debian Chromium via playwright-core, loopback only).
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+export { launchBrowser, serveStatic } from '../e2e/lib/harness.mjs';
+
+export const TARBALL = process.env.NPM_TARBALL;
+export const WS_URL = process.env.MQTT_WS_URL;
+export const WS_AUTH_URL = process.env.MQTT_WS_AUTH_URL;
+if (!TARBALL) throw new Error('NPM_TARBALL is not set: run tests/packaging/run.sh, which builds the package');
+if (!WS_AUTH_URL) throw new Error('MQTT_WS_AUTH_URL is not set: run the tests with scripts/test.sh');
+
+export const HERE = new URL('.', import.meta.url).pathname;
+export const BIN = join(HERE, 'node_modules', '.bin');
+export const KEEP = process.env.KEEP_TMP === '1';
+
+export const run = promisify(execFile);
+
+/** A fresh consumer project with the package installed from the tarball. */
+export async function consumerProject(name, files = {}) {
+  const dir = await mkdtemp(join(tmpdir(), `mqtt-wasm-${name}-`));
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${name}`, private: true, type: 'module' }));
+  await run('npm', ['install', TARBALL, '--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline'], {
+    cwd: dir,
+    timeout: 120_000,
+  });
+  for (const [file, text] of Object.entries(files)) await writeFile(join(dir, file), text);
+  return { dir, remove: () => (KEEP ? undefined : rm(dir, { recursive: true, force: true })) };
+}
+
+/** Collects the page's console errors and uncaught exceptions, for assertion messages. */
+export function watchPage(page) {
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  return problems;
+}

@@ -1,0 +1,174 @@
+// A plain page, no bundler: <script type="module"> + an import map pointing at the
+// installed package. Connects to Mosquitto over WebSocket from headless Chromium.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { consumerProject, launchBrowser, serveStatic, watchPage, WS_AUTH_URL, WS_URL } from './lib.mjs';
+
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<title>@mqtt-wasm/client static page</title>
+<link rel="icon" href="data:,">
+<script type="importmap">{ "imports": { "@mqtt-wasm/client": "./node_modules/@mqtt-wasm/client/index.js" } }</script>
+<script type="module">
+  import * as mqtt from '@mqtt-wasm/client';
+  window.mqtt = mqtt;
+  window.loaded = true;
+</script>`;
+
+let project, server, browser, page, problems;
+
+before(async () => {
+  project = await consumerProject('static', { 'index.html': PAGE });
+  server = await serveStatic(project.dir);
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  problems = watchPage(page);
+  await page.goto(`${server.url}/index.html`);
+  await page.waitForFunction(() => window.loaded === true, null, { timeout: 10_000 });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await project?.remove();
+});
+
+/** Runs `fn(url, authUrl)` in the page; every wait inside is bounded by `within`. */
+const inPage = (fn, arg) => page.evaluate(fn, arg);
+
+test('connect, subscribe, publish QoS 0/1/2 and receive them (MQTT 5.0)', { timeout: 30_000 }, async () => {
+  const r = await inPage(async ({ url }) => {
+    const within = (p, ms, what) =>
+      Promise.race([p, new Promise((_, no) => setTimeout(() => no(new Error(`timeout: ${what}`)), ms))]);
+    const base = `pkg/static/${Math.random().toString(36).slice(2)}`;
+    const client = await mqtt.connect(url, { clientId: `static-${Date.now()}`, keepalive: 30 });
+    const got = [];
+    const three = new Promise((ok) =>
+      client.on('message', (topic, payload, packet) => {
+        got.push({ topic, text: new TextDecoder().decode(payload), isBytes: payload instanceof Uint8Array, qos: packet.qos, retain: packet.retain, props: packet.properties });
+        if (got.length === 3) ok();
+      }),
+    );
+    const granted = await client.subscribe(`${base}/#`, { qos: 2 });
+    const acks = [];
+    acks.push(await client.publish(`${base}/q0`, 'zero'));
+    acks.push(await client.publish(`${base}/q1`, new TextEncoder().encode('one'), { qos: 1 }));
+    acks.push(
+      await client.publish(`${base}/q2`, 'two', {
+        qos: 2,
+        properties: { contentType: 'text/plain', userProperties: { a: '1', b: ['x', 'y'] }, correlationData: new Uint8Array([1, 2, 3]), messageExpiryInterval: 60 },
+      }),
+    );
+    await within(three, 10_000, 'three messages');
+    const unsub = await client.unsubscribe([`${base}/#`]);
+    const connectedBefore = client.connected;
+    const ends = [];
+    client.on('close', () => ends.push('close'));
+    client.on('end', () => ends.push('end'));
+    await client.end();
+    const afterEnd = await client.publish(`${base}/late`, 'x').then(() => 'resolved', (e) => e.code);
+    got.sort((a, b) => a.qos - b.qos);
+    got[2].props.correlationData = Array.from(got[2].props.correlationData);
+    return { granted, acks, got, unsub, connectedBefore, connectedAfter: client.connected, ends, afterEnd, base };
+  }, { url: WS_URL });
+  assert.deepEqual(r.granted, [{ topic: `${r.base}/#`, qos: 2 }]);
+  assert.deepEqual(r.acks, [{ reasonCode: 0 }, { reasonCode: 0 }, { reasonCode: 0 }]);
+  assert.deepEqual(r.got.map((m) => [m.topic, m.text, m.qos, m.isBytes]), [
+    [`${r.base}/q0`, 'zero', 0, true],
+    [`${r.base}/q1`, 'one', 1, true],
+    [`${r.base}/q2`, 'two', 2, true],
+  ]);
+  assert.equal(r.got[2].props.contentType, 'text/plain');
+  assert.deepEqual(r.got[2].props.userProperties, { a: '1', b: ['x', 'y'] });
+  assert.deepEqual(r.got[2].props.correlationData, [1, 2, 3]);
+  assert.ok(r.got[2].props.messageExpiryInterval > 0 && r.got[2].props.messageExpiryInterval <= 60);
+  assert.deepEqual(r.unsub, [0]);
+  assert.equal(r.connectedBefore, true);
+  assert.equal(r.connectedAfter, false);
+  assert.deepEqual(r.ends, ['close', 'end']);
+  assert.equal(r.afterEnd, 'ERR_ENDED');
+  assert.deepEqual(problems, []);
+});
+
+test('a refused connect rejects with ERR_REFUSED and the CONNACK reason code', { timeout: 30_000 }, async () => {
+  const r = await inPage(async ({ authUrl }) => {
+    const fail = (opts) =>
+      mqtt.connect(authUrl, { reconnect: false, ...opts }).then(
+        () => ({ resolved: true }),
+        (e) => ({ name: e.name, isMqttError: e instanceof mqtt.MqttError, isError: e instanceof Error, code: e.code, reasonCode: e.reasonCode, message: e.message }),
+      );
+    return { wrong: await fail({ username: 'demo', password: 'nope' }), anonymous: await fail({}) };
+  }, { authUrl: WS_AUTH_URL });
+  for (const e of [r.wrong, r.anonymous]) {
+    assert.equal(e.isMqttError, true, JSON.stringify(e));
+    assert.equal(e.isError, true);
+    assert.equal(e.name, 'MqttError');
+    assert.equal(e.code, 'ERR_REFUSED');
+    assert.ok(e.reasonCode === 0x86 || e.reasonCode === 0x87, `reasonCode ${e.reasonCode}`);
+  }
+});
+
+test('MQTT 3.1.1 with credentials (Uint8Array password) on the auth listener', { timeout: 30_000 }, async () => {
+  const r = await inPage(async ({ authUrl }) => {
+    const within = (p, ms, what) =>
+      Promise.race([p, new Promise((_, no) => setTimeout(() => no(new Error(`timeout: ${what}`)), ms))]);
+    const topic = `pkg/static311/${Math.random().toString(36).slice(2)}`;
+    const client = await mqtt.connect(authUrl, {
+      protocolVersion: 4,
+      clientId: `static311-${Date.now()}`,
+      username: 'demo',
+      password: new TextEncoder().encode('demo-pass'),
+      clean: true,
+    });
+    const message = new Promise((ok) => client.once('message', (t, p, packet) => ok({ t, text: new TextDecoder().decode(p), qos: packet.qos })));
+    const granted = await client.subscribe({ [topic]: { qos: 1 } });
+    const ack = await client.publish(topic, 'hello 3.1.1', { qos: 1 });
+    const m = await within(message, 10_000, 'message');
+    await client.end();
+    return { granted, ack, m, topic };
+  }, { authUrl: WS_AUTH_URL });
+  assert.deepEqual(r.granted, [{ topic: r.topic, qos: 1 }]);
+  assert.deepEqual(r.ack, { reasonCode: 0 });
+  assert.deepEqual(r.m, { t: r.topic, text: 'hello 3.1.1', qos: 1 });
+});
+
+test('createClient: events from the first packet, trace, subscription identifiers, errors', { timeout: 30_000 }, async () => {
+  const r = await inPage(async ({ url }) => {
+    const within = (p, ms, what) =>
+      Promise.race([p, new Promise((_, no) => setTimeout(() => no(new Error(`timeout: ${what}`)), ms))]);
+    const topic = `pkg/trace/${Math.random().toString(36).slice(2)}`;
+    const client = mqtt.createClient(url, { trace: true, properties: { userProperties: { app: 'packaging' }, receiveMaximum: 100 } });
+    const sent = [];
+    const received = [];
+    client.on('packetsend', (type, raw, packet) => sent.push({ type, first: raw[0], cmd: packet.cmd, isBytes: raw instanceof Uint8Array }));
+    client.on('packetreceive', (type, raw, packet) => received.push({ type, cmd: packet.cmd }));
+    const connack = await within(new Promise((ok) => client.once('connect', ok)), 10_000, 'connect event');
+    const message = new Promise((ok) => client.on('message', (_t, _p, packet) => ok(packet.subscriptionIdentifiers)));
+    await client.subscribe(topic, { qos: 1, properties: { subscriptionIdentifier: 42 } });
+    await client.publish(topic, 'x', { qos: 1 });
+    const ids = await within(message, 10_000, 'message');
+    const badTopic = await client.publish('a/#', 'x').then(() => 'resolved', (e) => `${e.name}:${e.code}`);
+    const badQos = await client.publish('a', 'x', { qos: 3 }).then(() => 'resolved', (e) => e.code);
+    // A listener that throws does not break delivery (reported asynchronously instead).
+    window.addEventListener('error', (ev) => ev.preventDefault(), { once: true });
+    client.on('end', () => {
+      throw new Error('listener failure is isolated');
+    });
+    let endSeen = false;
+    client.on('end', () => (endSeen = true));
+    await client.end();
+    return { connack, sent, received, ids, badTopic, badQos, endSeen };
+  }, { url: WS_URL });
+  assert.equal(r.connack.cmd, 'connack');
+  assert.equal(r.connack.reasonCode, 0);
+  assert.equal(r.connack.sessionPresent, false);
+  assert.equal(typeof r.connack.keepalive, 'number');
+  assert.deepEqual(r.sent[0], { type: 'CONNECT', first: 0x10, cmd: 'connect', isBytes: true });
+  assert.equal(r.received[0].type, 'CONNACK');
+  for (const t of ['SUBSCRIBE', 'PUBLISH', 'DISCONNECT']) assert.ok(r.sent.some((p) => p.type === t), t);
+  for (const t of ['SUBACK', 'PUBACK', 'PUBLISH']) assert.ok(r.received.some((p) => p.type === t), t);
+  assert.deepEqual(r.ids, [42]);
+  assert.equal(r.badTopic, 'MqttError:ERR_INVALID_ARGUMENT');
+  assert.equal(r.badQos, 'ERR_INVALID_ARGUMENT');
+  assert.equal(r.endSeen, true);
+});
