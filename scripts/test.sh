@@ -16,7 +16,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # shellcheck source=broker.sh
 source scripts/broker.sh
 STATE="$(mktemp -d /tmp/mqtt-test.XXXXXX)"
-cleanup() { broker_stop; rm -rf "$STATE"; }
+cleanup() {
+  [ -n "${FAULT_PID:-}" ] && kill "$FAULT_PID" 2>/dev/null
+  broker_stop
+  rm -rf "$STATE"
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -28,6 +32,19 @@ export MQTT_TCP_ADDR="127.0.0.1:$TCP_PORT"
 export MQTT_WS_URL="ws://127.0.0.1:$WS_PORT"
 export MQTT_WS_AUTH_URL="ws://127.0.0.1:$WS_AUTH_PORT"
 export MOSQUITTO_PID="$BROKER_PID"
+
+# The fault-injecting peer (tests/src/fault_peer) for the browser client's
+# hardening tests: a scripted MQTT server on WebSocket and TCP, scenario by URL path.
+FAULT_WS_PORT="$(broker_free_port)"
+FAULT_TCP_PORT="$(broker_free_port)"
+cargo build -q -p mqtt-tests --bin fault-peer || exit 1
+"${CARGO_TARGET_DIR:-target}/debug/fault-peer" --quiet --ws-port "$FAULT_WS_PORT" --tcp-port "$FAULT_TCP_PORT" \
+  >"$STATE/fault-peer.out" 2>"$STATE/fault-peer.log" &
+FAULT_PID=$!
+for ((i = 0; i < 100; i++)); do grep -qx ready "$STATE/fault-peer.out" && break; sleep 0.1; done
+grep -qx ready "$STATE/fault-peer.out" || { echo "fault-peer did not start" >&2; cat "$STATE/fault-peer.log" >&2; exit 1; }
+export MQTT_FAULT_WS_URL="ws://127.0.0.1:$FAULT_WS_PORT" # read at compile time by client-wasm/tests/faults.rs
+export MQTT_FAULT_TCP_ADDR="127.0.0.1:$FAULT_TCP_PORT"
 export TEST_ARTIFACTS="$ROOT/tests/artifacts"
 mkdir -p "$TEST_ARTIFACTS"
 

@@ -133,7 +133,7 @@ async fn reserved_return_code_in_v311_is_a_lost_connection() {
 #[wasm_bindgen_test]
 async fn no_connack_is_a_connect_timeout() {
     let mut c = config(ProtocolVersion::V5);
-    c.connect_timeout = std::time::Duration::from_millis(500).into();
+    c.connect_timeout = std::time::Duration::from_millis(500);
     let err = Client::connect(&url("no-connack"), c)
         .await
         .expect_err("no CONNACK");
@@ -146,9 +146,12 @@ async fn no_connack_is_a_connect_timeout() {
 
 #[wasm_bindgen_test]
 async fn session_present_after_clean_start_is_a_lost_connection() {
-    let err = Client::connect(&url("unexpected-session-present"), config(ProtocolVersion::V5))
-        .await
-        .expect_err("protocol violation");
+    let err = Client::connect(
+        &url("unexpected-session-present"),
+        config(ProtocolVersion::V5),
+    )
+    .await
+    .expect_err("protocol violation");
     let ClientError::ConnectionLost(DisconnectReason::ProtocolViolation(v)) = &err else {
         panic!("{err:?}");
     };

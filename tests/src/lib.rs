@@ -1,8 +1,9 @@
-//! Helpers shared by the cross-crate tests: where the broker is, and a
-//! blocking TCP link that reads whole MQTT frames.
+//! Helpers shared by the cross-crate tests: where the broker is, a blocking TCP
+//! link that reads whole MQTT frames, and a fault-injecting peer ([`fault_peer`]).
 #![forbid(unsafe_code)]
 
 pub mod broker;
+pub mod fault_peer;
 pub mod tcp_driver;
 
 pub use broker::Broker;
