@@ -40,12 +40,15 @@ impl ClientError {
         }
     }
 
-    /// The broker's reason code, when it gave one.
+    /// The broker's reason code when it gave one, or the code the client closed
+    /// with when the broker broke the protocol.
     pub fn reason_code(&self) -> Option<ReasonCode> {
         match self {
             Self::Refused(r) | Self::Rejected(r) => Some(*r),
             Self::ConnectionLost(DisconnectReason::ServerDisconnect { reason, .. })
             | Self::ConnectionLost(DisconnectReason::Refused { reason, .. }) => Some(*reason),
+            // The code the client sent (5.0) when the server broke the protocol.
+            Self::ConnectionLost(DisconnectReason::ProtocolViolation(v)) => Some(v.reason_code()),
             _ => None,
         }
     }
