@@ -43,6 +43,11 @@ if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; 
     || cargo install trunk --version "=$TRUNK_VERSION" --no-default-features --features rustls --quiet
 fi
 
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  log "cargo install cargo-fuzz (compiles from source)"
+  cargo install cargo-fuzz --locked --quiet || cargo install cargo-fuzz --quiet
+fi
+
 if [ ! -d tests/e2e/node_modules/playwright-core ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
   log "npm ci (tests/e2e: playwright-core, mqtt-packet)"
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)

@@ -80,10 +80,14 @@ stage e2e e2e_tests
 # app (Chromium), and tsc on a typed consumer.
 stage packaging bash tests/packaging/run.sh
 
+# Bounded fuzzing of the codec and the session (cargo-fuzz / libFuzzer): each
+# target 200,000 executions or 30 s. Longer runs: scripts/fuzz.sh long N.
+stage fuzz bash scripts/fuzz.sh smoke
+
 printf '\n==== summary\n'
-for name in native wasm e2e packaging; do
+for name in native wasm e2e packaging fuzz; do
   [ -f "$STATE/$name.log" ] || continue
-  grep -E '^(test result:|# (tests|pass|fail|skipped) )|^ℹ (tests|pass|fail|skipped) ' "$STATE/$name.log" | sed "s/^/$name: /"
+  grep -E '^(test result:|# (tests|pass|fail|skipped) )|^ℹ (tests|pass|fail|skipped) |^.*\[fuzz\].*execs' "$STATE/$name.log" | sed "s/^/$name: /"
 done
 # Totals over every runner: cargo's "test result:" lines and node's "ℹ pass/fail".
 passed=$(cat "$STATE"/*.log | sed -nE 's/^test result: .* ([0-9]+) passed; ([0-9]+) failed.*/\1/p; s/^ℹ pass ([0-9]+)$/\1/p' | awk '{s+=$1} END {print s+0}')

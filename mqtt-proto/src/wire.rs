@@ -4,7 +4,7 @@
 //! Reading never panics: a field that runs past the end of the data is [`DecodeError::Truncated`].
 //! Strings and binary data are returned as zero-copy slices of the frame.
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Buf, BufMut, Bytes, BytesMut};
 
 use crate::error::DecodeError;
 use crate::packet::PacketType;
@@ -141,9 +141,11 @@ impl Reader {
     }
 
     fn advance(&mut self, n: usize) {
-        // `n` was bounds-checked by every caller; `min` keeps this total anyway.
+        // `n` was bounds-checked by every caller; `min` keeps this total anyway. `Buf::advance`
+        // only moves the view: `split_to` would clone and drop the shared buffer (two atomic
+        // reference count updates per field read).
         let n = n.min(self.buf.len());
-        let _ = self.buf.split_to(n);
+        self.buf.advance(n);
     }
 }
 

@@ -22,7 +22,7 @@ mod unsubscribe;
 
 use core::fmt;
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Buf, BufMut, Bytes, BytesMut};
 
 pub use auth::Auth;
 pub use connack::ConnAck;
@@ -303,7 +303,10 @@ impl Packet {
             return Err(DecodeError::TrailingBytes { packet_type });
         }
         let flags = first & 0x0F;
-        let mut r = Reader::new(frame.slice(header_len..));
+        // Moving the view instead of `slice`: no reference count traffic.
+        let mut body = frame;
+        body.advance(header_len);
+        let mut r = Reader::new(body);
         let packet = match packet_type {
             PacketType::Connect => Self::Connect(Connect::decode_body(&mut r)?),
             PacketType::ConnAck => Self::ConnAck(ConnAck::decode_body(v, &mut r)?),

@@ -1,0 +1,70 @@
+//! The streaming [`Decoder`] on arbitrary bytes, arbitrarily chunked, in every protocol version.
+//!
+//! Input: byte 0 picks the version and the chunk size, bytes 1-2 the maximum packet size, the rest
+//! is the stream. Checked: no panic; after every chunk is drained the decoder holds at most one
+//! incomplete frame, so never more than `max + 5` bytes (an oversized frame is rejected from its
+//! fixed header); every frame returned fits the limit and decodes to the same packet on its own;
+//! an error poisons the decoder for good.
+#![no_main]
+
+use bytes::Bytes;
+use libfuzzer_sys::fuzz_target;
+use mqtt_proto::{Decoder, Packet, ProtocolVersion};
+
+const VERSIONS: [ProtocolVersion; 3] = [
+    ProtocolVersion::V31,
+    ProtocolVersion::V311,
+    ProtocolVersion::V5,
+];
+
+fuzz_target!(|data: &[u8]| {
+    let [config, max_hi, max_lo, stream @ ..] = data else {
+        return;
+    };
+    let version = VERSIONS[usize::from(config % 3)];
+    // 1 to 86 bytes per chunk: splits fixed headers and fields at every position.
+    let chunk = usize::from(config / 3) + 1;
+    // 2 to 65,537: small limits make the oversize path reachable.
+    let max = u32::from(u16::from_be_bytes([*max_hi, *max_lo])) + 2;
+    let mut decoder = Decoder::new(version, max);
+    let mut poisoned = None;
+    for piece in stream.chunks(chunk) {
+        decoder.feed(piece);
+        loop {
+            match decoder.next_packet() {
+                Ok(Some((packet, raw))) => {
+                    assert!(raw.len() <= max as usize, "frame larger than the limit");
+                    let again = Packet::decode(version, Bytes::copy_from_slice(&raw));
+                    assert_eq!(
+                        again.as_ref(),
+                        Ok(&packet),
+                        "frame decodes differently alone"
+                    );
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    // Every error knows its rule, reason code and message.
+                    let _ = (e.rule(), e.reason_code(), e.to_string());
+                    if let Some(first) = &poisoned {
+                        assert_eq!(first, &e, "a poisoned decoder changed its error");
+                    }
+                    poisoned = Some(e);
+                    break;
+                }
+            }
+        }
+        assert!(
+            decoder.buffered_len() <= max as usize + 5,
+            "buffered {} bytes with a limit of {max}",
+            decoder.buffered_len()
+        );
+        if poisoned.is_some() {
+            assert_eq!(
+                decoder.buffered_len(),
+                0,
+                "a poisoned decoder keeps its buffer"
+            );
+            assert_eq!(decoder.error(), poisoned.as_ref());
+        }
+    }
+});
