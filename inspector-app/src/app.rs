@@ -84,9 +84,17 @@ pub fn app() -> Html {
                 </nav>
                 <button id="theme-toggle" class="theme" onclick={toggle_theme}>{ if *light { "Dark theme" } else { "Light theme" } }</button>
             </header>
-            { for connections.iter().map(|&n| html! {
-                <Workspace key={n} initial={(*initial).clone()} visible={*active == n} />
+            <div class="workspaces">
+            { for connections.iter().map(|&n| {
+                // Each connection needs its own client id, or the broker would
+                // hand the session from one to the other.
+                let mut profile = (*initial).clone();
+                if n > 1 {
+                    profile.client_id = format!("{}-{n}", profile.client_id);
+                }
+                html! { <Workspace key={n} initial={profile} visible={*active == n} /> }
             }) }
+            </div>
         </div>
     }
 }

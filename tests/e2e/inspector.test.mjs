@@ -169,3 +169,38 @@ test('saved profiles keep the password only when opted in; a second connection r
   await second.locator('#link-status', { hasText: 'Closed' }).waitFor({ timeout: 10_000 });
   assert.deepEqual(errors, []);
 });
+
+test('5.0 publish properties round-trip and a will from the form fires when a connection vanishes', async () => {
+  // Back to the first connection (still subscribed to `${base}/#`).
+  await page.getByRole('tab', { name: 'Connection 1' }).click();
+  const first = page.locator('.workspace:not([hidden])');
+  await first.locator('#publish-topic').fill(`${base}/props`);
+  await first.locator('#publish-payload').fill('with properties');
+  await first.locator('details.properties summary').click();
+  await first.locator('#publish-content-type').fill('text/plain');
+  await first.locator('#publish-correlation').fill('ca fe');
+  await first.locator('#publish-user-properties').fill('origin=e2e\ntrace=1\norigin=again');
+  await first.locator('#publish-button').click();
+  assert.equal(await first.locator('#action-error').count(), 0, await first.locator('#action-error').allTextContents().then(String));
+  await first.locator('#tab-messages').click();
+  const row = first.locator('#message-list tr', { hasText: `${base}/props` }).first();
+  await row.waitFor({ timeout: 10_000 });
+  const props = await row.locator('.props').innerText();
+  assert.match(props, /content-type: text\/plain/);
+  assert.match(props, /correlation: ca fe/);
+  assert.match(props, /origin: e2e\s+trace: 1\s+origin: again/, 'user properties in wire order with repeats');
+
+  // A third connection with a will; closing its tab drops it without DISCONNECT.
+  await page.click('#add-connection');
+  const third = page.locator('.workspace:not([hidden])');
+  await third.locator('.will summary').click();
+  await third.locator('#will-topic').fill(`${base}/will`);
+  await third.locator('#will-payload').fill('gone');
+  await third.locator('#connect-button').click();
+  await third.locator('#link-status', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  await page.getByRole('button', { name: 'Close connection 3' }).click();
+  await page.getByRole('tab', { name: 'Connection 1' }).click();
+  await first.locator('#message-list tr', { hasText: `${base}/will` }).locator('pre.payload', { hasText: 'gone' })
+    .waitFor({ timeout: 10_000 });
+  assert.deepEqual(errors, []);
+});

@@ -1,6 +1,7 @@
 //! The connection form: broker URL, protocol, client id, credentials, keep-alive,
 //! clean start, session expiry; a warning for credentials over plain `ws://`.
 
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -23,9 +24,43 @@ fn text(
 ) -> Callback<InputEvent> {
     let profile = profile.clone();
     Callback::from(move |e: InputEvent| {
-        let input: HtmlInputElement = e.target_unchecked_into();
+        let target: web_sys::HtmlElement = e.target_unchecked_into();
+        let value = match target.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            Some(t) => t.value(),
+            None => target.unchecked_into::<HtmlInputElement>().value(),
+        };
         let mut p = (*profile).clone();
-        cb(&mut p, input.value());
+        cb(&mut p, value);
+        profile.set(p);
+    })
+}
+
+fn select(
+    cb: impl Fn(&mut Profile, String) + 'static,
+    profile: &UseStateHandle<Profile>,
+) -> Callback<Event> {
+    let profile = profile.clone();
+    Callback::from(move |e: Event| {
+        let mut p = (*profile).clone();
+        cb(
+            &mut p,
+            e.target_unchecked_into::<HtmlSelectElement>().value(),
+        );
+        profile.set(p);
+    })
+}
+
+fn check(
+    cb: impl Fn(&mut Profile, bool) + 'static,
+    profile: &UseStateHandle<Profile>,
+) -> Callback<Event> {
+    let profile = profile.clone();
+    Callback::from(move |e: Event| {
+        let mut p = (*profile).clone();
+        cb(
+            &mut p,
+            e.target_unchecked_into::<HtmlInputElement>().checked(),
+        );
         profile.set(p);
     })
 }
@@ -181,6 +216,46 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
                            oninput={text(|p, v| p.session_expiry = v.parse().unwrap_or(p.session_expiry), &profile)} />
                 }
             </div>
+            <details class="will">
+                <summary>{ "Will message" }</summary>
+                <div class="row">
+                    <input id="will-topic" type="text" placeholder="will topic (empty: none)" aria-label="Will topic" value={p.will_topic.clone()} disabled={active}
+                           oninput={text(|p, v| p.will_topic = v, &profile)} />
+                    <select id="will-qos" aria-label="Will QoS" disabled={active} onchange={select(|p, v| p.will_qos = super::qos_from(&v), &profile)}>
+                        <option value="0" selected={p.will_qos as u8 == 0}>{ "QoS 0" }</option>
+                        <option value="1" selected={p.will_qos as u8 == 1}>{ "QoS 1" }</option>
+                        <option value="2" selected={p.will_qos as u8 == 2}>{ "QoS 2" }</option>
+                    </select>
+                    <label><input id="will-retain" type="checkbox" checked={p.will_retain} disabled={active}
+                        onchange={check(|p, v| p.will_retain = v, &profile)} />{ " retain" }</label>
+                </div>
+                <div class="row">
+                    <input id="will-payload" type="text" placeholder="will payload" aria-label="Will payload" value={p.will_payload.clone()} disabled={active}
+                           oninput={text(|p, v| p.will_payload = v, &profile)} />
+                </div>
+            </details>
+            if p.v5 {
+                <details class="connect-properties">
+                    <summary>{ "5.0 CONNECT properties" }</summary>
+                    <div class="row">
+                        <label for="receive-maximum">{ "Receive max" }</label>
+                        <input id="receive-maximum" class="num" type="text" placeholder="65535" value={p.receive_maximum.clone()} disabled={active}
+                               oninput={text(|p, v| p.receive_maximum = v, &profile)} />
+                        <label for="topic-alias-maximum">{ "Topic alias max" }</label>
+                        <input id="topic-alias-maximum" class="num" type="text" placeholder="0" value={p.topic_alias_maximum.clone()} disabled={active}
+                               oninput={text(|p, v| p.topic_alias_maximum = v, &profile)} />
+                    </div>
+                    <div class="row">
+                        <label for="maximum-packet-size">{ "Max packet size" }</label>
+                        <input id="maximum-packet-size" class="num" type="text" placeholder="none" value={p.maximum_packet_size.clone()} disabled={active}
+                               oninput={text(|p, v| p.maximum_packet_size = v, &profile)} />
+                        <label><input id="request-response-information" type="checkbox" checked={p.request_response_information} disabled={active}
+                            onchange={check(|p, v| p.request_response_information = v, &profile)} />{ " request response info" }</label>
+                    </div>
+                    <textarea id="connect-user-properties" rows="2" placeholder="user properties: name=value per line" aria-label="CONNECT user properties"
+                              value={p.user_properties.clone()} disabled={active} oninput={text(|p, v| p.user_properties = v, &profile)} />
+                </details>
+            }
             <details class="save-profile">
                 <summary>{ "Save profile" }</summary>
                 <div class="row">

@@ -1,9 +1,12 @@
-//! Subscriptions: add with QoS, remove, granted QoS shown, a colour each.
+//! Subscriptions: add with QoS and the 5.0 options (No Local, Retain As
+//! Published, Retain Handling), remove, granted QoS shown, a colour each.
 
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::hooks::ConnectionHandle;
+use crate::state::SubscribeSpec;
 
 use super::qos_from;
 
@@ -17,34 +20,66 @@ pub struct SubscriptionsProps {
 /// The subscriptions panel.
 #[function_component(Subscriptions)]
 pub fn subscriptions(props: &SubscriptionsProps) -> Html {
-    let filter = use_node_ref();
-    let qos = use_node_ref();
+    let spec = use_state(|| SubscribeSpec {
+        filter: "#".into(),
+        qos: mqtt_proto::QoS::ExactlyOnce,
+        no_local: false,
+        retain_as_published: true,
+        retain_handling: 0,
+    });
     let conn = props.conn.clone();
+    let edit = |f: fn(&mut SubscribeSpec, &web_sys::HtmlElement)| {
+        let spec = spec.clone();
+        Callback::from(move |e: Event| {
+            let mut s = (*spec).clone();
+            f(&mut s, &e.target_unchecked_into());
+            spec.set(s);
+        })
+    };
+    let on_filter = {
+        let spec = spec.clone();
+        Callback::from(move |e: InputEvent| {
+            let mut s = (*spec).clone();
+            s.filter = e.target_unchecked_into::<HtmlInputElement>().value();
+            spec.set(s);
+        })
+    };
     let on_submit = {
-        let (conn, filter, qos) = (conn.clone(), filter.clone(), qos.clone());
+        let (conn, spec) = (conn.clone(), spec.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (Some(f), Some(q)) = (
-                filter.cast::<HtmlInputElement>(),
-                qos.cast::<HtmlSelectElement>(),
-            ) else {
-                return;
-            };
-            conn.subscribe(f.value().trim(), qos_from(&q.value()));
+            conn.subscribe(&spec);
         })
     };
     let model = conn.store().model();
+    let v5 = model.version.is_v5();
     html! {
         <section class="panel subscriptions" aria-label="Subscriptions">
             <h2>{ "Subscriptions" }</h2>
-            <form class="row" onsubmit={on_submit}>
-                <input id="subscribe-filter" ref={filter} type="text" value="#" aria-label="Topic filter" />
-                <select id="subscribe-qos" ref={qos} aria-label="QoS">
-                    <option value="0">{ "QoS 0" }</option>
-                    <option value="1">{ "QoS 1" }</option>
-                    <option value="2" selected=true>{ "QoS 2" }</option>
-                </select>
-                <button id="subscribe-button" type="submit">{ "Subscribe" }</button>
+            <form onsubmit={on_submit}>
+                <div class="row">
+                    <input id="subscribe-filter" type="text" value={spec.filter.clone()} oninput={on_filter} aria-label="Topic filter" />
+                    <select id="subscribe-qos" aria-label="QoS" onchange={edit(|s, e| s.qos = qos_from(&e.clone().unchecked_into::<HtmlSelectElement>().value()))}>
+                        <option value="0" selected={spec.qos as u8 == 0}>{ "QoS 0" }</option>
+                        <option value="1" selected={spec.qos as u8 == 1}>{ "QoS 1" }</option>
+                        <option value="2" selected={spec.qos as u8 == 2}>{ "QoS 2" }</option>
+                    </select>
+                    <button id="subscribe-button" type="submit">{ "Subscribe" }</button>
+                </div>
+                if v5 {
+                    <div class="row options">
+                        <label title="Don't receive our own publishes"><input id="subscribe-nl" type="checkbox" checked={spec.no_local}
+                            onchange={edit(|s, e| s.no_local = e.clone().unchecked_into::<HtmlInputElement>().checked())} />{ " no local" }</label>
+                        <label title="Keep the RETAIN flag on live messages"><input id="subscribe-rap" type="checkbox" checked={spec.retain_as_published}
+                            onchange={edit(|s, e| s.retain_as_published = e.clone().unchecked_into::<HtmlInputElement>().checked())} />{ " retain as published" }</label>
+                        <select id="subscribe-rh" aria-label="Retain handling"
+                            onchange={edit(|s, e| s.retain_handling = e.clone().unchecked_into::<HtmlSelectElement>().value().parse().unwrap_or(0))}>
+                            <option value="0" selected={spec.retain_handling == 0}>{ "retained: send" }</option>
+                            <option value="1" selected={spec.retain_handling == 1}>{ "retained: if new" }</option>
+                            <option value="2" selected={spec.retain_handling == 2}>{ "retained: never" }</option>
+                        </select>
+                    </div>
+                }
             </form>
             <ul id="subscription-list">
             { for model.subscriptions.iter().map(|s| {

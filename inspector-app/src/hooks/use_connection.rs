@@ -8,13 +8,13 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use client_wasm::mqtt_proto::session::{Event, PublishRequest};
-use client_wasm::mqtt_proto::{QoS, SubscriptionOptions, Topic, TopicFilter};
+use client_wasm::mqtt_proto::session::Event;
+use client_wasm::mqtt_proto::{QoS, TopicFilter};
 use client_wasm::timer::{now_ms, Timeout};
 use client_wasm::Client;
 use yew::prelude::*;
 
-use crate::state::{Action, Profile, Store};
+use crate::state::{Action, Profile, PublishSpec, Store, SubscribeSpec};
 
 /// Events waiting for the next frame, and the timer that flushes them.
 #[derive(Default)]
@@ -119,32 +119,23 @@ impl ConnectionHandle {
         wasm_bindgen_futures::spawn_local(async move { client.end().await });
     }
 
-    /// Subscribes to `filter` with `qos`; the SUBACK result lands in the model.
-    pub fn subscribe(&self, filter: &str, qos: QoS) {
+    /// Subscribes as the form says; the SUBACK result lands in the model.
+    pub fn subscribe(&self, spec: &SubscribeSpec) {
         let Some(client) = self.client() else {
             return self.error.set(Some("not connected".into()));
         };
-        let f = match TopicFilter::new(filter) {
-            Ok(f) => f,
-            Err(e) => {
-                return self
-                    .error
-                    .set(Some(format!("topic filter {filter:?}: {e}")))
-            }
+        let (filter, options) = match spec.to_request(self.store.model().version.is_v5()) {
+            Ok(r) => r,
+            Err(e) => return self.error.set(Some(e)),
         };
         self.error.set(None);
+        let name = filter.as_str().to_owned();
         self.store
-            .dispatch(Action::Subscribing(filter.to_owned(), qos));
+            .dispatch(Action::Subscribing(name.clone(), options.qos));
         let store = self.store.dispatcher();
         let error = self.error.clone();
-        let name = filter.to_owned();
-        let v5 = self.store.model().version.is_v5();
         wasm_bindgen_futures::spawn_local(async move {
-            // Retain As Published (5.0): live messages keep their RETAIN flag, so the
-            // topic tree can show which topics hold a retained message.
-            let mut options = SubscriptionOptions::new(qos);
-            options.retain_as_published = v5;
-            match client.subscribe(vec![(f, options)]).await {
+            match client.subscribe(vec![(filter, options)]).await {
                 Ok(reasons) => store.dispatch(Action::Subscribed(vec![name], reasons)),
                 Err(e) => error.set(Some(e.to_string())),
             }
@@ -165,18 +156,16 @@ impl ConnectionHandle {
         });
     }
 
-    /// Publishes `payload` to `topic`.
-    pub fn publish(&self, topic: &str, payload: Vec<u8>, qos: QoS, retain: bool) {
+    /// Publishes as the form says.
+    pub fn publish(&self, spec: &PublishSpec) {
         let Some(client) = self.client() else {
             return self.error.set(Some("not connected".into()));
         };
-        let t = match Topic::new(topic) {
-            Ok(t) => t,
-            Err(e) => return self.error.set(Some(format!("topic {topic:?}: {e}"))),
+        let req = match spec.to_request(self.store.model().version.is_v5()) {
+            Ok(r) => r,
+            Err(e) => return self.error.set(Some(e)),
         };
         self.error.set(None);
-        let mut req = PublishRequest::new(t, payload, qos);
-        req.retain = retain;
         let error = self.error.clone();
         wasm_bindgen_futures::spawn_local(async move {
             if let Err(e) = client.publish(req).await {
@@ -188,7 +177,12 @@ impl ConnectionHandle {
     /// Clears the retained messages of `topics` (an empty retained PUBLISH each).
     pub fn clear_retained(&self, topics: &[String]) {
         for t in topics {
-            self.publish(t, Vec::new(), QoS::AtLeastOnce, true);
+            self.publish(&PublishSpec {
+                topic: t.clone(),
+                qos: QoS::AtLeastOnce,
+                retain: true,
+                ..Default::default()
+            });
         }
     }
 

@@ -2,6 +2,7 @@
 //! (packets, user actions) to it. No JS, no live resources; tested natively.
 
 pub mod flows;
+pub mod forms;
 pub mod layout;
 pub mod model;
 pub mod profile;
@@ -11,6 +12,7 @@ pub mod store;
 pub mod topics;
 
 pub use flows::{Flow, FlowState, Flows, Leg};
+pub use forms::{PublishSpec, SubscribeSpec};
 pub use model::{
     ConnectionModel, LinkStatus, MessageRecord, Stage, SubscriptionRow, TimelineEntry,
 };

@@ -1,7 +1,7 @@
 //! What the connection form edits: a broker profile, and how it becomes a session config.
 
 use mqtt_proto::session::{ReconnectPolicy, SessionConfig};
-use mqtt_proto::{MqttString, ProtocolVersion};
+use mqtt_proto::{MqttString, ProtocolVersion, QoS, Topic, Will};
 
 /// A connection profile, as the form edits it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +22,24 @@ pub struct Profile {
     pub clean_start: bool,
     /// Session expiry interval, seconds (5.0).
     pub session_expiry: u32,
+    /// Will topic (empty: no will).
+    pub will_topic: String,
+    /// Will payload (text).
+    pub will_payload: String,
+    /// Will QoS.
+    pub will_qos: QoS,
+    /// Will retain.
+    pub will_retain: bool,
+    /// 5.0 Receive Maximum we announce (empty: default).
+    pub receive_maximum: String,
+    /// 5.0 Maximum Packet Size we announce (empty: none).
+    pub maximum_packet_size: String,
+    /// 5.0 Topic Alias Maximum we accept (empty: 0).
+    pub topic_alias_maximum: String,
+    /// 5.0 Request Response Information.
+    pub request_response_information: bool,
+    /// 5.0 CONNECT user properties, `name=value` per line.
+    pub user_properties: String,
 }
 
 impl Profile {
@@ -36,6 +54,15 @@ impl Profile {
             keep_alive: 30,
             clean_start: true,
             session_expiry: 0,
+            will_topic: String::new(),
+            will_payload: String::new(),
+            will_qos: QoS::AtMostOnce,
+            will_retain: false,
+            receive_maximum: String::new(),
+            maximum_packet_size: String::new(),
+            topic_alias_maximum: String::new(),
+            request_response_information: false,
+            user_properties: String::new(),
         }
     }
 
@@ -72,6 +99,53 @@ impl Profile {
         c.keep_alive = self.keep_alive;
         c.clean_start = self.clean_start;
         c.session_expiry_interval = if self.v5 { self.session_expiry } else { 0 };
+        if !self.will_topic.trim().is_empty() {
+            c.will = Some(Will {
+                topic: Topic::new(self.will_topic.trim())
+                    .map_err(|e| format!("will topic: {e}"))?,
+                payload: self.will_payload.clone().into_bytes().into(),
+                qos: self.will_qos,
+                retain: self.will_retain,
+                properties: Default::default(),
+            });
+        }
+        if self.v5 {
+            let num = |label: &str, v: &str| -> Result<Option<u32>, String> {
+                let v = v.trim();
+                if v.is_empty() {
+                    return Ok(None);
+                }
+                v.parse::<u32>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .map(Some)
+                    .ok_or_else(|| format!("{label} must be a positive number"))
+            };
+            let small = |label: &str, v: &str| -> Result<Option<u16>, String> {
+                num(label, v)?
+                    .map(|n| u16::try_from(n).map_err(|_| format!("{label} is at most 65535")))
+                    .transpose()
+            };
+            c.receive_maximum = small("receive maximum", &self.receive_maximum)?;
+            c.maximum_packet_size = num("maximum packet size", &self.maximum_packet_size)?;
+            c.topic_alias_maximum =
+                small("topic alias maximum", &self.topic_alias_maximum)?.unwrap_or(0);
+            if self.request_response_information {
+                c.request_response_information = Some(true);
+            }
+            for line in self
+                .user_properties
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+            {
+                let (k, v) = line
+                    .split_once('=')
+                    .ok_or_else(|| format!("user property {line:?}: write name=value"))?;
+                let k = MqttString::new(k.trim()).map_err(|e| format!("user property: {e}"))?;
+                let v = MqttString::new(v.trim()).map_err(|e| format!("user property: {e}"))?;
+                c.user_properties.push((k, v));
+            }
+        }
         c.reconnect = ReconnectPolicy::default();
         c.trace = true;
         Ok(c)
@@ -111,5 +185,40 @@ mod tests {
         p.url = "ws://x".into();
         p.client_id = "a\0b".into();
         assert!(p.to_config().is_err());
+    }
+
+    #[test]
+    fn will_and_connect_properties() {
+        let mut p = Profile::new("ws://127.0.0.1:9001", "w");
+        p.will_topic = "status/w".into();
+        p.will_payload = "offline".into();
+        p.will_qos = QoS::AtLeastOnce;
+        p.will_retain = true;
+        p.receive_maximum = "20".into();
+        p.topic_alias_maximum = "10".into();
+        p.user_properties = "app=inspector".into();
+        let c = p.to_config().unwrap();
+        let will = c.will.unwrap();
+        assert_eq!(
+            (
+                will.topic.as_str(),
+                &will.payload[..],
+                will.qos,
+                will.retain
+            ),
+            ("status/w", &b"offline"[..], QoS::AtLeastOnce, true)
+        );
+        assert_eq!(
+            (
+                c.receive_maximum,
+                c.topic_alias_maximum,
+                c.user_properties.len()
+            ),
+            (Some(20), 10, 1)
+        );
+        p.receive_maximum = "0".into();
+        assert!(p.to_config().unwrap_err().contains("receive maximum"));
+        p.receive_maximum = "70000".into();
+        assert!(p.to_config().unwrap_err().contains("65535"));
     }
 }

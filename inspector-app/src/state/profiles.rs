@@ -26,6 +26,10 @@ pub fn to_json(saved: &[Saved]) -> String {
                 "name": s.name, "url": p.url, "v5": p.v5, "client_id": p.client_id,
                 "username": p.username, "keep_alive": p.keep_alive, "clean_start": p.clean_start,
                 "session_expiry": p.session_expiry, "remember_password": s.remember_password,
+                "will_topic": p.will_topic, "will_payload": p.will_payload, "will_qos": p.will_qos as u8,
+                "will_retain": p.will_retain, "receive_maximum": p.receive_maximum,
+                "maximum_packet_size": p.maximum_packet_size, "topic_alias_maximum": p.topic_alias_maximum,
+                "request_response_information": p.request_response_information, "user_properties": p.user_properties,
             });
             if s.remember_password {
                 v["password"] = Value::from(p.password.clone());
@@ -70,6 +74,23 @@ pub fn from_json(text: &str) -> Vec<Saved> {
                 .and_then(Value::as_u64)
                 .and_then(|n| u32::try_from(n).ok())
                 .unwrap_or(0);
+            p.will_topic = s("will_topic").unwrap_or_default();
+            p.will_payload = s("will_payload").unwrap_or_default();
+            let will_qos = v.get("will_qos").and_then(Value::as_u64).unwrap_or(0);
+            p.will_qos =
+                mqtt_proto::QoS::from_u8(u8::try_from(will_qos).unwrap_or(0)).unwrap_or_default();
+            p.will_retain = v
+                .get("will_retain")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            p.receive_maximum = s("receive_maximum").unwrap_or_default();
+            p.maximum_packet_size = s("maximum_packet_size").unwrap_or_default();
+            p.topic_alias_maximum = s("topic_alias_maximum").unwrap_or_default();
+            p.request_response_information = v
+                .get("request_response_information")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            p.user_properties = s("user_properties").unwrap_or_default();
             Some(Saved {
                 name: s("name")?,
                 profile: p,
@@ -95,6 +116,9 @@ mod tests {
         let mut p = Profile::new("wss://b.example:8884/mqtt", "id-1");
         p.username = "alice".into();
         p.password = "s3cret".into();
+        p.will_topic = "status/alice".into();
+        p.will_qos = mqtt_proto::QoS::ExactlyOnce;
+        p.user_properties = "a=1".into();
         Saved {
             name: name.into(),
             profile: p,
