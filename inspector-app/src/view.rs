@@ -83,6 +83,22 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// A decoded packet's pretty `Debug` text without the fields that say nothing
+/// (`None`, empty lists), so the packet view shows what the packet carries.
+pub fn compact_debug(pretty: &str) -> String {
+    let mut out = String::with_capacity(pretty.len());
+    for line in pretty.lines() {
+        let t = line.trim_end();
+        if t.ends_with(": None,") || t.ends_with(": [],") {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.replace("properties: Properties {\n        },", "")
+        .replace("Properties {\n            },", "{},")
+}
+
 /// Decodes standard base64 (padding optional); `None` on a bad character.
 pub fn parse_base64(s: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(s.len() / 4 * 3);
@@ -202,6 +218,17 @@ mod tests {
             assert_eq!(parse_base64(&base64(&bytes)), Some(bytes));
         }
         assert_eq!(parse_base64("a$"), None);
+    }
+
+    #[test]
+    fn compact_debug_drops_empty_fields() {
+        let p = mqtt_proto::Packet::Disconnect(mqtt_proto::Disconnect::new(
+            mqtt_proto::ReasonCode(0x81),
+        ));
+        let text = compact_debug(&format!("{p:#?}"));
+        assert!(text.contains("0x81"), "{text}");
+        assert!(!text.contains("None"), "{text}");
+        assert!(text.lines().count() < 10, "{text}");
     }
 
     #[test]

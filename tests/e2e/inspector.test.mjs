@@ -204,3 +204,22 @@ test('5.0 publish properties round-trip and a will from the form fires when a co
     .waitFor({ timeout: 10_000 });
   assert.deepEqual(errors, []);
 });
+
+test('a broker that sends a malformed packet: the violation is named, DISCONNECT 0x81 is shown', async () => {
+  const FAULT = process.env.MQTT_FAULT_WS_URL;
+  assert.ok(FAULT, 'MQTT_FAULT_WS_URL is not set: run the tests with scripts/test.sh (it starts the fault peer)');
+  await page.click('#add-connection');
+  const ws = page.locator('.workspace:not([hidden])');
+  await ws.locator('#broker-url').fill(`${FAULT}/malformed-qos3`);
+  await ws.locator('#connect-button').click();
+  await ws.locator('#tab-packets').click();
+  const violation = ws.locator('#violations li').first();
+  await violation.waitFor({ timeout: 10_000 });
+  const text = await violation.textContent();
+  assert.match(text, /MQTT-3\.3\.1-4/, text);
+  assert.match(text, /Malformed Packet \(0x81\)/, text);
+  // Our DISCONNECT with 0x81 is in the trace.
+  await ws.locator('#packet-list .packet-name', { hasText: 'DISCONNECT' }).first().waitFor({ timeout: 10_000 });
+  await ws.locator('#connect-button', { hasText: 'Disconnect' }).click();
+  await page.screenshot({ path: `${ARTIFACTS}/inspector-violation.png` });
+});

@@ -115,7 +115,10 @@ pub fn message_list(props: &MessageListProps) -> Html {
                         <td class="t">{ m.at_ms }</td>
                         <td><code class="topic">{ &m.topic }</code>{ if m.retain { " R" } else { "" } }</td>
                         <td>{ m.qos as u8 }</td>
-                        <td><pre class="payload">{ render_payload(&m.payload, *view, 2000) }</pre></td>
+                        <td>
+                            <button class="link copy" title="copy the payload" aria-label="Copy payload" onclick={copy(render_payload(&m.payload, *view, usize::MAX))}>{ "⧉" }</button>
+                            <pre class="payload">{ render_payload(&m.payload, *view, 2000) }</pre>
+                        </td>
                         <td class="props">{ properties(m) }</td>
                     </tr>
                 }) }
@@ -127,6 +130,15 @@ pub fn message_list(props: &MessageListProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// Copies `text` to the clipboard.
+fn copy(text: String) -> Callback<MouseEvent> {
+    Callback::from(move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&text);
+        }
+    })
 }
 
 fn properties(m: &MessageRecord) -> Html {

@@ -41,6 +41,11 @@ pub fn packet_view(props: &PacketViewProps) -> Html {
     };
     html! {
         <section class="panel packets" aria-label="Packets">
+            if !model.violations.is_empty() {
+                <ul id="violations" class="violations" role="alert">
+                { for model.violations.iter().rev().map(|(at, v)| html! { <li><span class="t">{ at }</span>{ " spec violation by the server: " }{ v }</li> }) }
+                </ul>
+            }
             <div class="row"><button onclick={export}>{ "Export trace" }</button><span class="muted">{ format!("{} packets kept", model.trace.len()) }</span></div>
             <div class="split">
                 <table id="packet-list" class="grid">
@@ -78,7 +83,7 @@ fn detail(p: &PacketRecord, version: ProtocolVersion) -> Html {
                 </div>
             }) }
             </div>
-            <pre class="decoded">{ format!("{:#?}", p.packet) }</pre>
+            <pre class="decoded">{ crate::view::compact_debug(&format!("{:#?}", p.packet)) }</pre>
         </div>
     }
 }

@@ -153,6 +153,8 @@ pub struct ConnectionModel {
     pub receive_maximum: u16,
     /// The protocol version, from the CONNECT sent.
     pub version: ProtocolVersion,
+    /// Spec violations by the server, newest last: (time, words naming the rule and reason code).
+    pub violations: Vec<(u64, String)>,
     next_seq: u64,
 }
 
@@ -180,6 +182,7 @@ impl ConnectionModel {
             },
             receive_maximum: u16::MAX,
             version: ProtocolVersion::V5,
+            violations: Vec::new(),
             next_seq: 0,
         }
     }
@@ -285,6 +288,16 @@ impl ConnectionModel {
             }
             Event::Disconnected { reason } => {
                 self.flows.connection_lost();
+                if let DisconnectReason::ProtocolViolation(v) = reason {
+                    // A decode error's text names its normative rule.
+                    self.violations.push((
+                        at_ms,
+                        format!("{v} → DISCONNECT {}", reason_words(v.reason_code())),
+                    ));
+                    if self.violations.len() > 100 {
+                        self.violations.remove(0);
+                    }
+                }
                 self.timeline_push(at_ms, Stage::Termination, disconnect_words(reason));
                 if let DisconnectReason::Refused { reason, .. } = reason {
                     self.status = LinkStatus::Ended(format!("refused: {}", reason_words(*reason)));
@@ -631,6 +644,27 @@ mod tests {
                 .unwrap()
                 .retained
         );
+    }
+
+    #[test]
+    fn protocol_violations_are_named_with_their_rule() {
+        use mqtt_proto::session::ProtocolViolation;
+        let mut m = ConnectionModel::new(1 << 20);
+        let err = mqtt_proto::Packet::decode(
+            ProtocolVersion::V5,
+            Bytes::from_static(&[0x32, 0x03, 0x00, 0x01, b'a']),
+        )
+        .expect_err("QoS 1 PUBLISH without a packet id is truncated");
+        m.apply(
+            7,
+            &Event::Disconnected {
+                reason: DisconnectReason::ProtocolViolation(ProtocolViolation::Decode(err.clone())),
+            },
+        );
+        let (at, text) = &m.violations[0];
+        assert_eq!(*at, 7);
+        assert!(text.contains(err.rule()), "{text}");
+        assert!(text.contains("Malformed Packet (0x81)"), "{text}");
     }
 
     #[test]
