@@ -103,17 +103,7 @@ impl PublishSpec {
                     .map_err(|_| "message expiry must be a number of seconds")?,
             );
         }
-        for line in self
-            .user_properties
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-        {
-            let (k, v) = line
-                .split_once('=')
-                .ok_or_else(|| format!("user property {line:?}: write name=value"))?;
-            p.user_properties
-                .push((s("user property", k.trim())?, s("user property", v.trim())?));
-        }
+        p.user_properties = parse_user_properties(&self.user_properties)?;
         if !v5 && !p.is_empty() {
             return Err("properties need MQTT 5.0".into());
         }
@@ -122,6 +112,20 @@ impl PublishSpec {
         req.properties = p;
         Ok(req)
     }
+}
+
+/// User properties typed one `name=value` per line (blank lines skipped), in order.
+pub fn parse_user_properties(text: &str) -> Result<Vec<(MqttString, MqttString)>, String> {
+    let s = |v: &str| MqttString::new(v.trim()).map_err(|e| format!("user property: {e}"));
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let (k, v) = line
+                .split_once('=')
+                .ok_or_else(|| format!("user property {line:?}: write name=value"))?;
+            Ok((s(k)?, s(v)?))
+        })
+        .collect()
 }
 
 #[cfg(test)]

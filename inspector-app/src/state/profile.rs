@@ -133,18 +133,7 @@ impl Profile {
             if self.request_response_information {
                 c.request_response_information = Some(true);
             }
-            for line in self
-                .user_properties
-                .lines()
-                .filter(|l| !l.trim().is_empty())
-            {
-                let (k, v) = line
-                    .split_once('=')
-                    .ok_or_else(|| format!("user property {line:?}: write name=value"))?;
-                let k = MqttString::new(k.trim()).map_err(|e| format!("user property: {e}"))?;
-                let v = MqttString::new(v.trim()).map_err(|e| format!("user property: {e}"))?;
-                c.user_properties.push((k, v));
-            }
+            c.user_properties = super::forms::parse_user_properties(&self.user_properties)?;
         }
         c.reconnect = ReconnectPolicy::default();
         c.trace = true;
