@@ -211,7 +211,7 @@ impl Client {
         let (tx, rx) = oneshot::channel::<Result<Completion, ClientError>>();
         with_driver(&self.driver, |d| {
             let token = start(d)?;
-            d.pending.insert(token, tx as Reply);
+            d.add_pending(token, tx as Reply);
             Ok(rx)
         })
     }

@@ -7,7 +7,7 @@
 //! client again without re-entering a borrowed state.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use mqtt_proto::session::{DisconnectReason, Event, Output, Session, Token};
@@ -40,7 +40,9 @@ pub(crate) struct Driver {
     transport: Option<WsTransport>,
     timer: Option<(Instant, Timeout)>,
     hints: Option<NetworkHints>,
-    pub(crate) pending: HashMap<Token, Reply>,
+    /// Calls waiting for their request's completion, by token ascending (tokens only grow, so
+    /// a new call lands at the back and completions, mostly in order, come from the front).
+    pending: VecDeque<(Token, Reply)>,
     pub(crate) connecting: Vec<Reply>,
     pub(crate) ending: Vec<Reply>,
     pub(crate) listeners: Vec<(u32, Listener)>,
@@ -77,7 +79,7 @@ impl Driver {
                 transport: None,
                 timer: None,
                 hints: None,
-                pending: HashMap::new(),
+                pending: VecDeque::new(),
                 connecting: Vec::new(),
                 ending: Vec::new(),
                 listeners: Vec::new(),
@@ -165,7 +167,7 @@ impl Driver {
             Ok(t) => self.transport = Some(t),
             Err(e) => {
                 self.transport = None;
-                let err = ClientError::InvalidUrl(e.to_string());
+                let err = ClientError::InvalidUrl(e.text());
                 for reply in self.connecting.drain(..) {
                     let _ = reply.send(Err(err.clone()));
                 }
@@ -194,6 +196,21 @@ impl Driver {
         });
     }
 
+    /// Registers the call waiting for `token`'s completion.
+    pub(crate) fn add_pending(&mut self, token: Token, reply: Reply) {
+        let i = self.pending.partition_point(|(t, _)| *t < token);
+        self.pending.insert(i, (token, reply));
+    }
+
+    /// Removes and returns the call waiting for `token`, if any.
+    fn take_pending(&mut self, token: Token) -> Option<Reply> {
+        let i = self
+            .pending
+            .binary_search_by_key(&token, |(t, _)| *t)
+            .ok()?;
+        self.pending.remove(i).map(|(_, reply)| reply)
+    }
+
     fn complete(&mut self, event: &Event) {
         match event {
             Event::Connected(c) => {
@@ -203,7 +220,7 @@ impl Driver {
                 }
             }
             Event::PublishCompleted { token, reason } => {
-                if let Some(reply) = self.pending.remove(token) {
+                if let Some(reply) = self.take_pending(*token) {
                     let r = if reason.is_error() {
                         Err(ClientError::Rejected(*reason))
                     } else {
@@ -213,13 +230,13 @@ impl Driver {
                 }
             }
             Event::PublishFailed { token, error } => {
-                if let Some(reply) = self.pending.remove(token) {
+                if let Some(reply) = self.take_pending(*token) {
                     let _ = reply.send(Err(ClientError::Publish(error.clone())));
                 }
             }
             Event::SubscribeResult { token, reasons, .. }
             | Event::UnsubscribeResult { token, reasons, .. } => {
-                if let Some(reply) = self.pending.remove(token) {
+                if let Some(reply) = self.take_pending(*token) {
                     let _ = reply.send(Ok(Completion::Reasons(reasons.clone())));
                 }
             }
@@ -239,7 +256,7 @@ impl Driver {
                 for reply in self.connecting.drain(..) {
                     let _ = reply.send(Err(ClientError::Ended));
                 }
-                for (_, reply) in self.pending.drain() {
+                for (_, reply) in self.pending.drain(..) {
                     let _ = reply.send(Err(ClientError::Ended));
                 }
                 for reply in self.ending.drain(..) {
@@ -257,7 +274,9 @@ impl Driver {
 /// ones, in order, by the outermost delivery.
 fn deliver(driver: &Rc<RefCell<Driver>>, events: Vec<Event>) {
     {
-        let Ok(mut d) = driver.try_borrow_mut() else { return };
+        let Ok(mut d) = driver.try_borrow_mut() else {
+            return;
+        };
         d.queue.extend(events);
         if d.delivering || d.queue.is_empty() {
             return;
@@ -266,17 +285,24 @@ fn deliver(driver: &Rc<RefCell<Driver>>, events: Vec<Event>) {
     }
     loop {
         let (batch, mut listeners) = {
-            let Ok(mut d) = driver.try_borrow_mut() else { return };
+            let Ok(mut d) = driver.try_borrow_mut() else {
+                return;
+            };
             if d.queue.is_empty() {
                 d.delivering = false;
                 return;
             }
-            (std::mem::take(&mut d.queue), std::mem::take(&mut d.listeners))
+            (
+                std::mem::take(&mut d.queue),
+                std::mem::take(&mut d.listeners),
+            )
         };
         for e in &batch {
             listeners.retain_mut(|(_, l)| l(e));
         }
-        let Ok(mut d) = driver.try_borrow_mut() else { return };
+        let Ok(mut d) = driver.try_borrow_mut() else {
+            return;
+        };
         // Keep listeners added meanwhile (they are in d.listeners now).
         listeners.append(&mut d.listeners);
         let removed = std::mem::take(&mut d.removed);

@@ -53,6 +53,16 @@ impl fmt::Display for TransportError {
 
 impl std::error::Error for TransportError {}
 
+impl TransportError {
+    /// The `Display` text, built without `core::fmt` (kept out of the npm wasm).
+    pub(crate) fn text(&self) -> String {
+        match self {
+            Self::InvalidUrl(msg) => ["invalid WebSocket URL: ", msg].concat(),
+            Self::NotOpen => "the WebSocket is not open".into(),
+        }
+    }
+}
+
 type Sink = Rc<RefCell<dyn FnMut(TransportEvent)>>;
 
 /// An open (or opening) MQTT WebSocket and the closures it calls.

@@ -72,7 +72,9 @@ fn usage(u: &UsageError) -> String {
         UsageError::PacketIdsExhausted => "all packet identifiers are in use",
         UsageError::InvalidConfig(why) => return ["invalid configuration: ", why].concat(),
         UsageError::NotInVersion(what) => return [what, " requires MQTT 5.0"].concat(),
-        UsageError::Encode(_) => "cannot encode the packet (a property not allowed there, or an invalid value)",
+        UsageError::Encode(_) => {
+            "cannot encode the packet (a property not allowed there, or an invalid value)"
+        }
         UsageError::NoAuthInProgress => "no authentication exchange in progress",
         _ => "invalid request",
     };

@@ -10,11 +10,15 @@
 //! (publish passes topic, payload bytes, QoS and retain positionally; subscribe
 //! passes the filters and one options byte per filter).
 
+#[cfg(feature = "bench-api")]
+mod bench;
 mod error;
 mod json;
 mod options;
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::{Promise, Uint8Array};
@@ -85,13 +89,13 @@ impl RawClient {
                 sink.borrow_mut().take();
             }
         });
-        let ready = future_to_promise(async move {
+        let ready = promise(Box::pin(async move {
             match connected.await {
                 Ok(Ok(_)) => Ok(JsValue::UNDEFINED),
                 Ok(Err(e)) => Err(client_error(&e)),
                 Err(_) => Err(client_error(&ClientError::Ended)),
             }
-        });
+        }));
         Ok(RawClient { client, ready, v5 })
     }
 
@@ -125,13 +129,13 @@ impl RawClient {
             Ok(r)
         })();
         let client = self.client.clone();
-        future_to_promise(async move {
+        promise(Box::pin(async move {
             let rc = client
                 .publish(request?)
                 .await
                 .map_err(|e| client_error(&e))?;
             Ok(rc.0.into())
-        })
+        }))
     }
 
     /// `options[i]` is the MQTT 5.0 Subscription Options byte of `filters[i]`
@@ -158,14 +162,14 @@ impl RawClient {
             Ok((list, options::properties(properties)?))
         })();
         let client = self.client.clone();
-        future_to_promise(async move {
+        promise(Box::pin(async move {
             let (list, props) = request?;
             let codes = client
                 .subscribe_with(list, props)
                 .await
                 .map_err(|e| client_error(&e))?;
             Ok(reason_codes(&codes))
-        })
+        }))
     }
 
     /// Resolves with one reason code per filter (0 for each in 3.1.1).
@@ -175,13 +179,13 @@ impl RawClient {
             .map(|f| TopicFilter::new(f).map_err(|_| invalid("topic filter")))
             .collect();
         let client = self.client.clone();
-        future_to_promise(async move {
+        promise(Box::pin(async move {
             let codes = client
                 .unsubscribe(list?)
                 .await
                 .map_err(|e| client_error(&e))?;
             Ok(reason_codes(&codes))
-        })
+        }))
     }
 
     /// DISCONNECT (`reason`, 5.0 `properties`) and close; resolves when ended.
@@ -193,11 +197,20 @@ impl RawClient {
             Ok(Default::default())
         };
         let client = self.client.clone();
-        future_to_promise(async move {
+        promise(Box::pin(async move {
             client.end_with(ReasonCode(reason), props?).await;
             Ok(JsValue::UNDEFINED)
-        })
+        }))
     }
+}
+
+/// A call's outcome, as the promise returned to JS.
+type Call = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+
+/// `future_to_promise` for every call: boxing the futures makes one instance of it (and of
+/// its task and closures) instead of one per method (~1 KB of wasm each).
+fn promise(call: Call) -> Promise {
+    future_to_promise(call)
 }
 
 fn reason_codes(codes: &[ReasonCode]) -> JsValue {

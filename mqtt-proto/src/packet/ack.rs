@@ -4,7 +4,7 @@
 
 use bytes::{BufMut, BytesMut};
 
-use super::{read_packet_id, read_reason_code, PacketType};
+use super::{read_packet_id, read_reason_body, PacketType};
 use crate::error::{DecodeError, EncodeError};
 use crate::properties::{Context, Properties};
 use crate::reason_code::ReasonCode;
@@ -20,9 +20,42 @@ pub(crate) trait Ack: Sized {
     fn from_parts(packet_id: PacketId, reason_code: ReasonCode, properties: Properties) -> Self;
 }
 
+// The generic functions only convert: the work is done once, for all four types, by the
+// non-generic functions (instantiated per type, `decode_body` alone cost 1.5 KB of wasm each).
+// The short forms stay in the generic `decode_body`: PUBACK decoding is a hot path.
+
 /// Validates and returns the remaining length, choosing the shortest form.
 pub(crate) fn body_len<A: Ack>(ack: &A, v: ProtocolVersion) -> Result<usize, EncodeError> {
     let (_, reason_code, props) = ack.parts();
+    parts_len(A::TYPE, reason_code, props, v)
+}
+
+pub(crate) fn write_body<A: Ack>(ack: &A, v: ProtocolVersion, buf: &mut BytesMut) {
+    let (packet_id, reason_code, props) = ack.parts();
+    write_parts(packet_id, reason_code, props, v, buf);
+}
+
+pub(crate) fn decode_body<A: Ack>(v: ProtocolVersion, r: &mut Reader) -> Result<A, DecodeError> {
+    let packet_id = read_packet_id(r)?;
+    if !v.is_v5() || r.is_empty() {
+        return Ok(A::from_parts(
+            packet_id,
+            ReasonCode::SUCCESS,
+            Properties::default(),
+        ));
+    }
+    // The rest is DISCONNECT's and AUTH's "reason code, then properties" with its short forms.
+    let (reason_code, props) = read_reason_body(A::TYPE, r)?;
+    Ok(A::from_parts(packet_id, reason_code, props))
+}
+
+#[inline(never)]
+fn parts_len(
+    packet_type: PacketType,
+    reason_code: ReasonCode,
+    props: &Properties,
+    v: ProtocolVersion,
+) -> Result<usize, EncodeError> {
     if !v.is_v5() {
         if reason_code != ReasonCode::SUCCESS {
             return Err(EncodeError::NotInVersion {
@@ -38,13 +71,13 @@ pub(crate) fn body_len<A: Ack>(ack: &A, v: ProtocolVersion) -> Result<usize, Enc
         }
         return Ok(2);
     }
-    if !reason_code.is_valid_for(A::TYPE) {
+    if !reason_code.is_valid_for(packet_type) {
         return Err(EncodeError::InvalidReasonCode {
-            packet_type: A::TYPE,
+            packet_type,
             code: reason_code.0,
         });
     }
-    let props_len = props.wire_len(Context::Packet(A::TYPE))?;
+    let props_len = props.wire_len(Context::Packet(packet_type))?;
     Ok(
         match (reason_code == ReasonCode::SUCCESS, props.is_empty()) {
             (true, true) => 2,
@@ -54,8 +87,13 @@ pub(crate) fn body_len<A: Ack>(ack: &A, v: ProtocolVersion) -> Result<usize, Enc
     )
 }
 
-pub(crate) fn write_body<A: Ack>(ack: &A, v: ProtocolVersion, buf: &mut BytesMut) {
-    let (packet_id, reason_code, props) = ack.parts();
+fn write_parts(
+    packet_id: PacketId,
+    reason_code: ReasonCode,
+    props: &Properties,
+    v: ProtocolVersion,
+    buf: &mut BytesMut,
+) {
     buf.put_u16(packet_id.get());
     if !v.is_v5() {
         return;
@@ -67,24 +105,6 @@ pub(crate) fn write_body<A: Ack>(ack: &A, v: ProtocolVersion, buf: &mut BytesMut
     if !empty {
         props.write(buf);
     }
-}
-
-pub(crate) fn decode_body<A: Ack>(v: ProtocolVersion, r: &mut Reader) -> Result<A, DecodeError> {
-    let packet_id = read_packet_id(r)?;
-    if !v.is_v5() || r.is_empty() {
-        return Ok(A::from_parts(
-            packet_id,
-            ReasonCode::SUCCESS,
-            Properties::default(),
-        ));
-    }
-    let reason_code = read_reason_code(A::TYPE, r, "MQTT 2.4")?;
-    let props = if r.is_empty() {
-        Properties::default()
-    } else {
-        Properties::read(r, Context::Packet(A::TYPE))?
-    };
-    Ok(A::from_parts(packet_id, reason_code, props))
 }
 
 /// Defines one publish acknowledgment type on top of the shared [`Ack`] helpers.

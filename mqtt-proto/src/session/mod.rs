@@ -40,9 +40,10 @@ mod error;
 mod event;
 mod inflight;
 mod packet_id;
+mod vec_map;
 
 use alloc::boxed::Box;
-use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
 use bytes::{Bytes, BytesMut};
@@ -70,6 +71,7 @@ pub use inflight::{Direction, IncomingState, InflightChange, OutgoingState};
 
 use backoff::Backoff;
 use packet_id::PacketIdAllocator;
+use vec_map::{VecMap, VecSet};
 
 /// The protocol's largest packet: fixed header + a remaining length of 268,435,455.
 const PROTOCOL_MAX_PACKET: u32 = MAX_VARINT + 5;
@@ -123,6 +125,8 @@ struct Outgoing {
 /// A QoS 1/2 publish that was sent and is waiting for its acknowledgment.
 #[derive(Clone, Debug)]
 struct InflightOut {
+    /// Order of first transmission (`Session::next_seq` when it was sent).
+    seq: u64,
     id: PacketId,
     state: OutgoingState,
     msg: Outgoing,
@@ -159,7 +163,7 @@ struct Subscription {
 #[derive(Clone, Debug, Default)]
 struct OutgoingAliases {
     max: u16,
-    map: BTreeMap<Topic, u16>,
+    map: VecMap<Topic, u16>,
 }
 
 impl OutgoingAliases {
@@ -201,22 +205,23 @@ pub struct Session {
     keep_alive: u16,
     limits: ServerLimits,
     out_aliases: OutgoingAliases,
-    in_aliases: BTreeMap<u16, Topic>,
+    in_aliases: VecMap<u16, Topic>,
 
-    /// Sent QoS 1/2 publishes by order of first transmission.
-    inflight: BTreeMap<u64, InflightOut>,
-    inflight_by_id: BTreeMap<PacketId, u64>,
+    /// Sent QoS 1/2 publishes by order of first transmission (`seq` ascending).
+    inflight: VecDeque<InflightOut>,
+    /// The `seq` of each packet id in `inflight`.
+    inflight_by_id: VecMap<PacketId, u64>,
     next_seq: u64,
     /// Publishes not sent yet.
     queue: VecDeque<Outgoing>,
     queue_bytes: usize,
 
     /// Incoming QoS 2 packet ids between PUBLISH and PUBREL.
-    incoming_qos2: BTreeSet<PacketId>,
+    incoming_qos2: VecSet<PacketId>,
 
-    subscriptions: BTreeMap<TopicFilter, Subscription>,
+    subscriptions: VecMap<TopicFilter, Subscription>,
     control_queue: VecDeque<Control>,
-    control_sent: BTreeMap<PacketId, Control>,
+    control_sent: VecMap<PacketId, Control>,
 }
 
 impl Session {
@@ -275,16 +280,16 @@ impl Session {
             keep_alive,
             limits: ServerLimits::default(),
             out_aliases: OutgoingAliases::default(),
-            in_aliases: BTreeMap::new(),
-            inflight: BTreeMap::new(),
-            inflight_by_id: BTreeMap::new(),
+            in_aliases: VecMap::new(),
+            inflight: VecDeque::new(),
+            inflight_by_id: VecMap::new(),
             next_seq: 0,
             queue: VecDeque::new(),
             queue_bytes: 0,
-            incoming_qos2: BTreeSet::new(),
-            subscriptions: BTreeMap::new(),
+            incoming_qos2: VecSet::new(),
+            subscriptions: VecMap::new(),
             control_queue: VecDeque::new(),
-            control_sent: BTreeMap::new(),
+            control_sent: VecMap::new(),
         })
     }
 
@@ -327,14 +332,14 @@ impl Session {
 
     /// The state of the outgoing exchange using `id`, if any.
     pub fn outgoing_state(&self, id: PacketId) -> Option<OutgoingState> {
-        let seq = self.inflight_by_id.get(&id)?;
-        self.inflight.get(seq).map(|f| f.state)
+        let i = self.inflight_index(id)?;
+        self.inflight.get(i).map(|f| f.state)
     }
 
     /// The state of the incoming exchange using `id`, if any.
     pub fn incoming_state(&self, id: PacketId) -> Option<IncomingState> {
         self.incoming_qos2
-            .contains(&id)
+            .contains_key(&id)
             .then_some(IncomingState::AwaitingPubRel)
     }
 
@@ -373,6 +378,8 @@ impl Session {
         since + Duration::from_secs(u64::from(self.keep_alive))
     }
 
+    // Not inlined: 28 call sites, each would carry the queue's growth path (wasm size).
+    #[inline(never)]
     fn push_event(&mut self, event: Event) {
         self.outputs.push_back(Output::Event(event));
     }
@@ -742,7 +749,13 @@ impl Session {
                     let seq = self.next_seq;
                     self.next_seq += 1;
                     self.inflight_by_id.insert(id, seq);
-                    self.inflight.insert(seq, InflightOut { id, state, msg });
+                    // `seq` only grows: pushing at the back keeps `inflight` sorted.
+                    self.inflight.push_back(InflightOut {
+                        seq,
+                        id,
+                        state,
+                        msg,
+                    });
                     self.trace_inflight(id, Direction::Sent, InflightChange::Outgoing(state));
                 }
             },
@@ -1109,7 +1122,7 @@ impl Session {
                 .limits
                 .topic_alias_maximum
                 .min(self.config.outgoing_topic_aliases),
-            map: BTreeMap::new(),
+            map: VecMap::new(),
         };
         let was_connected = self.ever_connected;
         self.ever_connected = true;
@@ -1141,9 +1154,14 @@ impl Session {
     /// Session Present = 1: resend every unacknowledged PUBLISH (DUP) and PUBREL in the original
     /// order, with the original packet ids [MQTT-4.4.0-1].
     fn resend_inflight(&mut self, now: Instant) {
-        let seqs: Vec<u64> = self.inflight.keys().copied().collect();
+        let seqs: Vec<u64> = self.inflight.iter().map(|e| e.seq).collect();
         for seq in seqs {
-            let Some(entry) = self.inflight.get(&seq) else {
+            let Some(entry) = self
+                .inflight
+                .binary_search_by_key(&seq, |e| e.seq)
+                .ok()
+                .and_then(|i| self.inflight.get(i))
+            else {
                 continue;
             };
             let (id, state) = (entry.id, entry.state);
@@ -1183,7 +1201,7 @@ impl Session {
     /// Session Present = 0: the server forgot our exchanges. Per [`InflightPolicy`], requeue the
     /// unacknowledged publishes ahead of the queue or fail them; AwaitingPubComp ones are done.
     fn restart_inflight(&mut self, _now: Instant) {
-        let entries: Vec<InflightOut> = core::mem::take(&mut self.inflight).into_values().collect();
+        let entries = core::mem::take(&mut self.inflight);
         self.inflight_by_id.clear();
         let mut requeue = Vec::new();
         for entry in entries {
@@ -1206,9 +1224,7 @@ impl Session {
             self.queue.push_front(msg);
         }
         // SUBSCRIBE / UNSUBSCRIBE without an answer are sent again.
-        let sent: Vec<(PacketId, Control)> = core::mem::take(&mut self.control_sent)
-            .into_iter()
-            .collect();
+        let sent = self.control_sent.take();
         for (id, control) in sent.into_iter().rev() {
             self.ids.release(id);
             self.control_queue.push_front(control);
@@ -1216,16 +1232,15 @@ impl Session {
     }
 
     fn queue_resubscribe(&mut self) {
-        let mut groups: BTreeMap<Option<u32>, Vec<(TopicFilter, SubscriptionOptions)>> =
-            BTreeMap::new();
-        for (filter, sub) in &self.subscriptions {
+        let mut groups: VecMap<Option<u32>, Vec<(TopicFilter, SubscriptionOptions)>> =
+            VecMap::new();
+        for (filter, sub) in self.subscriptions.iter() {
             groups
-                .entry(sub.subscription_id)
-                .or_default()
+                .get_or_insert_with(sub.subscription_id, Vec::new)
                 .push((filter.clone(), sub.options));
         }
         let mut controls = Vec::new();
-        for (sub_id, filters) in groups {
+        for (sub_id, filters) in groups.take() {
             for chunk in filters.chunks(RESUBSCRIBE_CHUNK) {
                 let mut properties = Properties::default();
                 if let Some(id) = sub_id {
@@ -1328,7 +1343,7 @@ impl Session {
                 self.send_ack(now, Packet::PubAck(PubAck::new(id)));
             }
             (QoS::ExactlyOnce, Some(id)) => {
-                if self.incoming_qos2.contains(&id) {
+                if self.incoming_qos2.contains_key(&id) {
                     // A retransmission before PUBREL: already delivered.
                 } else {
                     let max = usize::from(self.config.receive_maximum.unwrap_or(u16::MAX));
@@ -1342,7 +1357,7 @@ impl Session {
                         );
                         return;
                     }
-                    self.incoming_qos2.insert(id);
+                    self.incoming_qos2.insert(id, ());
                     self.trace_inflight(
                         id,
                         Direction::Received,
@@ -1391,8 +1406,8 @@ impl Session {
                 self.flush_queue(now);
             }
             Some(OutgoingState::AwaitingPubRec | OutgoingState::AwaitingPubComp) => {
-                if let Some(seq) = self.inflight_by_id.get(&id).copied() {
-                    if let Some(entry) = self.inflight.get_mut(&seq) {
+                if let Some(i) = self.inflight_index(id) {
+                    if let Some(entry) = self.inflight.get_mut(i) {
                         if entry.state != OutgoingState::AwaitingPubComp {
                             entry.state = OutgoingState::AwaitingPubComp;
                             self.trace_inflight(
@@ -1423,7 +1438,7 @@ impl Session {
     fn on_pubrel(&mut self, now: Instant, rel: PubRel) {
         let id = rel.packet_id;
         let mut comp = PubComp::new(id);
-        if self.incoming_qos2.remove(&id) {
+        if self.incoming_qos2.remove(&id).is_some() {
             self.trace_inflight(id, Direction::Received, InflightChange::Released);
         } else if self.config.version.is_v5() {
             comp.reason_code = ReasonCode::PACKET_IDENTIFIER_NOT_FOUND;
@@ -1540,9 +1555,16 @@ impl Session {
         self.flush_queue(now);
     }
 
+    /// The position in `inflight` of the exchange using `id`.
+    fn inflight_index(&self, id: PacketId) -> Option<usize> {
+        let seq = *self.inflight_by_id.get(&id)?;
+        self.inflight.binary_search_by_key(&seq, |e| e.seq).ok()
+    }
+
     fn remove_inflight(&mut self, id: PacketId) -> Option<InflightOut> {
-        let seq = self.inflight_by_id.remove(&id)?;
-        let entry = self.inflight.remove(&seq)?;
+        let i = self.inflight_index(id)?;
+        self.inflight_by_id.remove(&id);
+        let entry = self.inflight.remove(i)?;
         self.ids.release(id);
         self.trace_inflight(id, Direction::Sent, InflightChange::Released);
         Some(entry)
@@ -1576,6 +1598,7 @@ impl Session {
         let _ = self.send(now, packet, self.limits.maximum_packet_size);
     }
 
+    #[inline(never)]
     fn trace_inflight(&mut self, packet_id: PacketId, direction: Direction, state: InflightChange) {
         if self.config.trace {
             self.push_event(Event::InflightChanged {
@@ -1633,9 +1656,7 @@ impl Session {
         self.in_aliases.clear();
         self.out_aliases = OutgoingAliases::default();
         // Unanswered SUBSCRIBE / UNSUBSCRIBE are sent again on the next connection.
-        let sent: Vec<(PacketId, Control)> = core::mem::take(&mut self.control_sent)
-            .into_iter()
-            .collect();
+        let sent = self.control_sent.take();
         for (id, control) in sent.into_iter().rev() {
             self.ids.release(id);
             self.control_queue.push_front(control);
@@ -1652,8 +1673,7 @@ impl Session {
         self.state = State::Ended;
         self.connect_deadline = None;
         if !self.config.session_outlives_connection() {
-            let entries: Vec<InflightOut> =
-                core::mem::take(&mut self.inflight).into_values().collect();
+            let entries = core::mem::take(&mut self.inflight);
             self.inflight_by_id.clear();
             for entry in entries {
                 self.ids.release(entry.id);
