@@ -29,6 +29,12 @@ before(async () => {
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('dialog', (d) => { errors.push(`dialog opened: ${d.message()}`); d.dismiss(); });
+  // Any Content-Security-Policy violation is an error.
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations = [...(window.__cspViolations ?? []), `${e.violatedDirective} ${e.blockedURI}`];
+    });
+  });
 });
 after(async () => {
   await browser?.close();
@@ -139,6 +145,10 @@ test('a hostile payload and topic render as inert text', async () => {
   assert.equal(await page.locator('#message-list img').count(), 0, 'no <img> element was created');
   assert.equal(await page.locator('#message-list b').count(), 0, 'no <b> element from the topic');
   assert.deepEqual(errors, [], 'no dialog, no page error');
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations ?? []), [], 'no CSP violation');
   await page.screenshot({ path: `${ARTIFACTS}/inspector-messages.png` });
 });
 

@@ -76,7 +76,7 @@ pub fn topic_tree(props: &TopicTreeProps) -> Html {
                 html! {
                     <li role="treeitem" aria-expanded={r.has_children.then(|| is_open.to_string())}
                         class={classes!("topic", (props.selected.as_deref() == Some(r.path.as_str())).then_some("selected"))}
-                        style={format!("padding-left: {}rem", r.depth as f32 * 1.1)} data-topic={r.path.clone()}>
+                        data-depth={r.depth.min(12).to_string()} data-topic={r.path.clone()}>
                         if r.has_children {
                             <button class="twisty" onclick={toggle} aria-label={format!("{} {}", if is_open { "Collapse" } else { "Expand" }, r.path)}>{ if is_open { "▾" } else { "▸" } }</button>
                         } else { <span class="twisty" /> }
