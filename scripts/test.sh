@@ -27,10 +27,13 @@ trap 'exit 130' INT TERM
 TCP_PORT="${MQTT_TCP_PORT:-$(broker_free_port)}"
 WS_PORT="${MQTT_WS_PORT:-$(broker_free_port)}"
 WS_AUTH_PORT="${MQTT_WS_AUTH_PORT:-$(broker_free_port)}"
-broker_start "$TCP_PORT" "$WS_PORT" "$STATE/broker" "$WS_AUTH_PORT" || exit 1
+WSS_PORT="${MQTT_WSS_PORT:-$(broker_free_port)}"
+broker_start "$TCP_PORT" "$WS_PORT" "$STATE/broker" "$WS_AUTH_PORT" "$WSS_PORT" || exit 1
 export MQTT_TCP_ADDR="127.0.0.1:$TCP_PORT"
 export MQTT_WS_URL="ws://127.0.0.1:$WS_PORT"
 export MQTT_WS_AUTH_URL="ws://127.0.0.1:$WS_AUTH_PORT"
+export MQTT_WSS_URL="wss://127.0.0.1:$WSS_PORT"
+export MQTT_WSS_SPKI="$BROKER_WSS_SPKI"
 export MOSQUITTO_PID="$BROKER_PID"
 
 # The fault-injecting peer (tests/src/fault_peer) for the browser client's
