@@ -43,9 +43,23 @@ const load = spawn(LOAD_BIN, ['--addr', process.env.MQTT_TCP_ADDR, '--rate', RAT
 let loadOut = '';
 load.stdout.on('data', (d) => { loadOut += d; });
 const started = Date.now();
-const done = new Promise((ok) => load.on('exit', ok));
-await done;
+let exited = false;
+const done = new Promise((ok) => load.on('exit', () => { exited = true; ok(); }));
+// JS heap every 10 s: it must stay flat once the memory budget is full.
+const heap = [];
+while (!exited) {
+  await Promise.race([done, new Promise((ok) => setTimeout(ok, 10_000))]);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const m = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]));
+  heap.push(+(m.JSHeapUsedSize / 1048576).toFixed(1));
+}
 const wall = (Date.now() - started) / 1000;
+const sent = Number(/sent (\d+)/.exec(loadOut)?.[1] ?? 0);
+// Let the inspector catch up (bounded), and measure how long that takes.
+const t1 = Date.now();
+await page.waitForFunction((n) => Number(document.querySelectorAll('#stats dd')[4]?.textContent.split(' / ')[0]) >= n, sent, { timeout: 60_000 })
+  .catch(() => {});
+const catchUpMs = Date.now() - t1;
 
 const probe = await page.evaluate(() => {
   const f = window.__frames;
@@ -53,13 +67,14 @@ const probe = await page.evaluate(() => {
   return { frames: f.length, span, longTasks: window.__long.length, longestTask: Math.max(0, ...window.__long) };
 });
 const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+await cdp.send('HeapProfiler.collectGarbage');
 const received = await page.locator('#stats dd').nth(4).textContent();
 const t0 = Date.now();
 await page.click('#tab-messages');
 await page.locator('#message-list tbody tr').first().waitFor({ timeout: 30_000 });
 const messagesTabMs = Date.now() - t0;
 const result = {
-  rate: Number(RATE), topics: Number(TOPICS), seconds: SECONDS, wall,
+  rate: Number(RATE), topics: Number(TOPICS), seconds: SECONDS, wall, catchUpMs, heapMiBEvery10s: heap,
   load: loadOut.trim(),
   fps: +(probe.frames / probe.span).toFixed(1),
   longTasks: probe.longTasks, longestTaskMs: Math.round(probe.longestTask),
