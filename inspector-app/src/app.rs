@@ -26,6 +26,10 @@ fn initial_profile() -> Profile {
     p
 }
 
+/// Memory the inspector keeps for packets and messages, split evenly between
+/// the open connections (shown in each connection's stats).
+const GLOBAL_BUDGET: usize = 64 << 20;
+
 /// The inspector.
 #[function_component(App)]
 pub fn app() -> Html {
@@ -92,7 +96,8 @@ pub fn app() -> Html {
                 if n > 1 {
                     profile.client_id = format!("{}-{n}", profile.client_id);
                 }
-                html! { <Workspace key={n} initial={profile} visible={*active == n} /> }
+                let budget = GLOBAL_BUDGET / connections.len().max(1);
+                html! { <Workspace key={n} initial={profile} visible={*active == n} {budget} /> }
             }) }
             </div>
         </div>

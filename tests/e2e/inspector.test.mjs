@@ -175,6 +175,8 @@ test('saved profiles keep the password only when opted in; a second connection r
   await second.locator('#connect-button').click();
   await second.locator('#link-status', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
   assert.equal(await page.locator('.workspace #link-status', { hasText: 'Connected' }).count(), 2, 'both connections up');
+  // One global memory budget (64 MiB), split between the open connections.
+  assert.match(await second.locator('#budget').textContent(), /\/ 32 MiB/);
   await second.locator('#connect-button').click(); // disconnect the second
   await second.locator('#link-status', { hasText: 'Closed' }).waitFor({ timeout: 10_000 });
   assert.deepEqual(errors, []);

@@ -65,16 +65,24 @@ pub fn message_list(props: &MessageListProps) -> Html {
         let offset = offset.clone();
         Callback::from(move |_| offset.set(offset.saturating_sub(WINDOW)))
     };
-    let export = {
+    let export = |json: bool| {
         let conn = props.conn.clone();
         Callback::from(move |_| {
             let m = conn.store().model();
             let lines: Vec<String> = m.messages.iter().map(export_line).collect();
-            crate::components::download(
-                "messages.ndjson",
-                "application/x-ndjson",
-                &lines.join("\n"),
-            );
+            if json {
+                crate::components::download(
+                    "messages.json",
+                    "application/json",
+                    &format!("[{}]", lines.join(",\n")),
+                );
+            } else {
+                crate::components::download(
+                    "messages.ndjson",
+                    "application/x-ndjson",
+                    &lines.join("\n"),
+                );
+            }
         })
     };
     let import = {
@@ -103,7 +111,8 @@ pub fn message_list(props: &MessageListProps) -> Html {
                     <option value="hex">{ "Hex" }</option>
                     <option value="base64">{ "Base64" }</option>
                 </select>
-                <button onclick={export}>{ "Export NDJSON" }</button>
+                <button onclick={export(false)}>{ "Export NDJSON" }</button>
+                <button onclick={export(true)}>{ "Export JSON" }</button>
                 <label class="button">{ "Import…" }<input id="import-log" type="file" accept=".ndjson,.json,application/x-ndjson" onchange={import} hidden=true /></label>
                 <span class="muted">{ format!("{} kept", model.messages.len()) }</span>
             </div>

@@ -26,6 +26,8 @@ pub struct WorkspaceProps {
     pub initial: Profile,
     /// Whether this workspace is the one shown (hidden ones keep running).
     pub visible: bool,
+    /// This connection's share of the inspector's memory budget, in bytes.
+    pub budget: usize,
 }
 
 /// One connection and all its views.
@@ -33,6 +35,7 @@ pub struct WorkspaceProps {
 pub fn workspace(props: &WorkspaceProps) -> Html {
     let conn = use_connection();
     let initial = props.initial.clone();
+    conn.use_budget(props.budget);
     let tab = use_state(|| Tab::Topics);
     let selected_packet = use_state(|| None::<u64>);
     let selected_topic = use_state(|| None::<String>);

@@ -186,6 +186,13 @@ impl ConnectionHandle {
         }
     }
 
+    /// Applies this connection's share of the memory budget when it changes.
+    pub fn use_budget(&self, limit: usize) {
+        if self.store.model().budget.limit != limit {
+            self.store.dispatch(Action::SetBudget(limit));
+        }
+    }
+
     /// Imports an NDJSON message log (as exported by the message list).
     pub fn import_log(&self, text: &str) {
         let (messages, bad) = crate::state::model::parse_message_log(text);

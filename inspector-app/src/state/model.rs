@@ -221,6 +221,13 @@ impl ConnectionModel {
         }
     }
 
+    /// Changes the memory budget (the inspector splits one global budget between
+    /// its connections), evicting the oldest entries at once if needed.
+    pub fn set_budget(&mut self, limit: usize) {
+        self.budget.limit = limit;
+        self.enforce_budget();
+    }
+
     /// Adds messages from an imported log (as exported by the message list), oldest first.
     pub fn import(&mut self, messages: Vec<MessageRecord>) {
         for m in messages {
@@ -447,36 +454,43 @@ impl ConnectionModel {
     }
 }
 
-/// Parses an NDJSON message log as the message list exports it
+/// Parses a message log, NDJSON or a JSON array as the message list exports it
 /// (`{"at_ms", "topic", "qos", "retain", "payload_base64"}` per line); lines
 /// that don't parse are counted in the second value.
 pub fn parse_message_log(text: &str) -> (Vec<MessageRecord>, usize) {
     let mut bad = 0;
     let mut out = Vec::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let parsed = serde_json::from_str::<serde_json::Value>(line)
-            .ok()
-            .and_then(|v| {
-                let payload = crate::view::parse_base64(v.get("payload_base64")?.as_str()?)?;
-                Some(MessageRecord {
-                    at_ms: v
-                        .get("at_ms")
-                        .and_then(serde_json::Value::as_u64)
-                        .unwrap_or(0),
-                    topic: v.get("topic")?.as_str()?.to_owned(),
-                    payload: Bytes::from(payload),
-                    qos: match v.get("qos").and_then(serde_json::Value::as_u64) {
-                        Some(2) => QoS::ExactlyOnce,
-                        Some(1) => QoS::AtLeastOnce,
-                        _ => QoS::AtMostOnce,
-                    },
-                    retain: v
-                        .get("retain")
-                        .and_then(serde_json::Value::as_bool)
-                        .unwrap_or(false),
-                    properties: Properties::default(),
-                })
-            });
+    let values: Vec<Option<serde_json::Value>> =
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Array(items)) => items.into_iter().map(Some).collect(),
+            _ => text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| serde_json::from_str(l).ok())
+                .collect(),
+        };
+    for value in values {
+        let parsed = value.and_then(|v| {
+            let payload = crate::view::parse_base64(v.get("payload_base64")?.as_str()?)?;
+            Some(MessageRecord {
+                at_ms: v
+                    .get("at_ms")
+                    .and_then(serde_json::Value::as_u64)
+                    .unwrap_or(0),
+                topic: v.get("topic")?.as_str()?.to_owned(),
+                payload: Bytes::from(payload),
+                qos: match v.get("qos").and_then(serde_json::Value::as_u64) {
+                    Some(2) => QoS::ExactlyOnce,
+                    Some(1) => QoS::AtLeastOnce,
+                    _ => QoS::AtMostOnce,
+                },
+                retain: v
+                    .get("retain")
+                    .and_then(serde_json::Value::as_bool)
+                    .unwrap_or(false),
+                properties: Properties::default(),
+            })
+        });
         match parsed {
             Some(m) => out.push(m),
             None => bad += 1,
@@ -577,6 +591,19 @@ mod tests {
     }
 
     #[test]
+    fn a_smaller_budget_share_evicts_at_once() {
+        let mut m = ConnectionModel::new(1 << 20);
+        for i in 0..100u64 {
+            m.apply(i, &message("a", b"0123456789"));
+        }
+        let before = m.messages.len();
+        m.set_budget(20 * (ENTRY_COST + 10));
+        assert!(m.budget.used <= m.budget.limit);
+        assert_eq!(m.messages.len(), 20);
+        assert!(before > 20);
+    }
+
+    #[test]
     fn budget_evicts_oldest_and_stays_bounded() {
         let limit = 10 * (ENTRY_COST + 100);
         let mut m = ConnectionModel::new(limit);
@@ -623,6 +650,12 @@ mod tests {
         let text = "{\"at_ms\":5,\"topic\":\"a/b\",\"qos\":1,\"retain\":true,\"payload_base64\":\"aGk=\"}\nnot json\n\n";
         let (msgs, bad) = parse_message_log(text);
         assert_eq!(bad, 1);
+        let array = "[{\"topic\":\"x\",\"payload_base64\":\"\"},{\"topic\":\"y\",\"payload_base64\":\"aGk=\"}]";
+        assert_eq!(
+            parse_message_log(array).0.len(),
+            2,
+            "a JSON array export imports too"
+        );
         assert_eq!(
             (
                 msgs[0].topic.as_str(),

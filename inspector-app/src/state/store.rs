@@ -28,6 +28,8 @@ pub enum Action {
     Import(Vec<super::model::MessageRecord>),
     /// Start over with an empty model.
     Reset,
+    /// This connection's share of the global memory budget.
+    SetBudget(usize),
 }
 
 /// The model and its generation; equal generations mean nothing changed.
@@ -87,6 +89,7 @@ impl Reducible for Store {
                 Action::Subscribed(filters, reasons) => m.subscribed(&filters, &reasons),
                 Action::Unsubscribed(filter) => m.unsubscribed(&filter),
                 Action::Import(messages) => m.import(messages),
+                Action::SetBudget(limit) => m.set_budget(limit),
                 Action::Reset => {
                     let budget = m.budget.limit;
                     *m = ConnectionModel::new(budget);
