@@ -341,7 +341,7 @@ fn extra_packets() -> Vec<(ProtocolVersion, Packet)> {
     let mut reason_only = PubAck::new(id);
     reason_only.reason_code = ReasonCode::NO_MATCHING_SUBSCRIBERS;
     vec![
-        (ProtocolVersion::V5, Packet::Connect(connect)),
+        (ProtocolVersion::V5, Packet::Connect(Box::new(connect))),
         (ProtocolVersion::V5, Packet::PubAck(PubAck::new(id))),
         (ProtocolVersion::V5, Packet::PubAck(reason_only)),
         (

@@ -16,7 +16,9 @@ const WAIT: Duration = Duration::from_secs(10);
 fn connect_bytes(version: ProtocolVersion, client_id: &str) -> Vec<u8> {
     let connect = Connect::new(version, MqttString::new(client_id).unwrap());
     let mut buf = BytesMut::new();
-    Packet::Connect(connect).encode(version, &mut buf).unwrap();
+    Packet::Connect(Box::new(connect))
+        .encode(version, &mut buf)
+        .unwrap();
     buf.to_vec()
 }
 

@@ -324,6 +324,23 @@ fn persistent_session_receives_messages_published_while_offline() {
 /// and restarted in the middle: no QoS 1 message lost, no QoS 2 message lost or duplicated.
 #[test]
 fn broker_restart_mid_stream_loses_nothing() {
+    restart_mid_stream(false);
+}
+
+/// The same with `kill -9`: Mosquitto gets no chance to save. Its config saves after
+/// every change, but a message it acknowledged (PUBACK / PUBREC / PUBCOMP) in the
+/// moment before the kill can be missing from its state after the restart, or be
+/// redelivered after the client completed it: that is the broker's window, which no
+/// client can close. The client's part is asserted exactly: every publish completes,
+/// both sessions resume, and QoS 1 loses nothing; QoS 2 losses and duplicates are
+/// counted, printed, and bounded by that window (measured here: 1 lost and 0–1
+/// duplicated per run, the message in flight at the kill; 0 and 0 with a graceful stop).
+#[test]
+fn broker_kill_9_mid_stream_loses_nothing() {
+    restart_mid_stream(true);
+}
+
+fn restart_mid_stream(kill: bool) {
     const N: u32 = 2_000;
     let mut broker = Broker::start();
     let addr = broker.tcp_addr();
@@ -352,10 +369,21 @@ fn broker_restart_mid_stream_loses_nothing() {
     let mut restarted = false;
     let mut disconnects = (0u32, 0u32);
     let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    // After a kill the broker may have lost a message for good: stop waiting once
+    // everything is published and nothing new arrived for a few seconds.
+    let mut last_progress = std::time::Instant::now();
+    let mut seen = 0usize;
 
     while (completed + failed < 2 * N || q1.len() < N as usize || q2.len() < N as usize)
         && std::time::Instant::now() < deadline
     {
+        if q1.len() + q2.len() != seen {
+            seen = q1.len() + q2.len();
+            last_progress = std::time::Instant::now();
+        }
+        if kill && completed + failed == 2 * N && last_progress.elapsed() > Duration::from_secs(5) {
+            break;
+        }
         // Publish only while the subscriber is connected, so the broker never has to queue more
         // for it than its max_queued_messages; keep a bounded window in our own queue.
         while next < 2 * N && sub.session.is_connected() && publ.session.queued_len() < 50 {
@@ -374,7 +402,11 @@ fn broker_restart_mid_stream_loses_nothing() {
         }
         if !restarted && completed >= N {
             println!("stopping mosquitto after {completed} completed publishes");
-            broker.stop();
+            if kill {
+                broker.kill();
+            } else {
+                broker.stop();
+            }
             broker.restart();
             restarted = true;
         }
@@ -448,6 +480,13 @@ fn broker_restart_mid_stream_loses_nothing() {
     assert_eq!(failed, 0);
     assert_eq!(completed, 2 * N);
     assert_eq!(q1_lost, 0, "QoS 1 lost");
-    assert_eq!(q2_lost, 0, "QoS 2 lost");
-    assert_eq!(q2_dup, 0, "QoS 2 duplicated");
+    if kill {
+        assert!(
+            q2_lost + q2_dup as usize <= 3,
+            "QoS 2 lost {q2_lost} / duplicated {q2_dup}: more than the broker's unsaved window explains"
+        );
+    } else {
+        assert_eq!(q2_lost, 0, "QoS 2 lost");
+        assert_eq!(q2_dup, 0, "QoS 2 duplicated");
+    }
 }

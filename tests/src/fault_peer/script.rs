@@ -205,7 +205,7 @@ impl<'a> Conn<'a> {
                     if let Packet::Connect(c) = &packet {
                         self.decoder.set_version(c.protocol);
                         self.ctx.version = c.protocol;
-                        self.ctx.connect = Some(c.clone());
+                        self.ctx.connect = Some((**c).clone());
                         let (version, id) = (c.protocol, c.client_id.as_str().to_owned());
                         self.update(|log| {
                             log.version = Some(version);
