@@ -9,7 +9,7 @@ use futures_channel::{mpsc, oneshot};
 use mqtt_proto::session::{Connected, Event, PublishRequest, Session, SessionConfig};
 use mqtt_proto::{Properties, ReasonCode, SubscriptionOptions, TopicFilter};
 
-use crate::driver::{now, with_driver, Completion, Driver, Reply};
+use crate::driver::{now, with_driver, with_driver_deferred, Completion, Driver, Reply};
 use crate::error::ClientError;
 
 /// A connected (or reconnecting) MQTT client over a browser WebSocket.
@@ -209,7 +209,7 @@ impl Client {
             -> Result<mqtt_proto::session::Token, mqtt_proto::session::UsageError>,
     ) -> Result<oneshot::Receiver<Result<Completion, ClientError>>, ClientError> {
         let (tx, rx) = oneshot::channel::<Result<Completion, ClientError>>();
-        with_driver(&self.driver, |d| {
+        with_driver_deferred(&self.driver, |d| {
             let token = start(d)?;
             d.add_pending(token, tx as Reply);
             Ok(rx)

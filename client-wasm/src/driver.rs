@@ -52,6 +52,8 @@ pub(crate) struct Driver {
     /// Events waiting for delivery, and whether a delivery is running.
     queue: Vec<Event>,
     delivering: bool,
+    /// A drain is scheduled for the next microtask (see [`with_driver_deferred`]).
+    flush_scheduled: bool,
     ever_connected: bool,
     me: Weak<RefCell<Driver>>,
 }
@@ -87,6 +89,7 @@ impl Driver {
                 removed: Vec::new(),
                 queue: Vec::new(),
                 delivering: false,
+                flush_scheduled: false,
                 ever_connected: false,
                 me: me.clone(),
             })
@@ -100,6 +103,28 @@ impl Driver {
         driver.borrow_mut().hints = hints;
         driver
     }
+}
+
+/// Runs a command on the driver without draining, and drains once in a microtask:
+/// every command issued in the same JavaScript task (say, a loop of `publish`
+/// calls) goes out in one WebSocket message.
+pub(crate) fn with_driver_deferred<R>(driver: &Rc<RefCell<Driver>>, input: impl FnOnce(&mut Driver) -> R) -> R {
+    let (result, schedule) = {
+        let Ok(mut d) = driver.try_borrow_mut() else {
+            // Unreachable by construction: listeners run after the borrow ends.
+            panic!("client-wasm driver re-entered");
+        };
+        let r = input(&mut d);
+        let schedule = !std::mem::replace(&mut d.flush_scheduled, true);
+        (r, schedule)
+    };
+    if schedule {
+        let driver = driver.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            with_driver(&driver, |d| d.flush_scheduled = false);
+        });
+    }
+    result
 }
 
 /// Runs `input` on the driver, drains the session, then delivers events.
@@ -125,26 +150,42 @@ impl Driver {
     /// and completes pending calls. Returns the events for the listeners.
     fn drain(&mut self) -> Vec<Event> {
         let mut events = Vec::new();
+        // Every packet of one drain goes out in one WebSocket message (MQTT 5.0 §6.0 and
+        // 3.1.1 §6.0 allow several packets per message): one send instead of one per packet.
+        let mut batch: Vec<u8> = Vec::new();
         loop {
             match self.session.poll_output() {
-                Output::Transmit(bytes) => {
-                    if let Some(t) = &self.transport {
-                        // A failed send means the socket is closing; its close event follows.
-                        let _ = t.send(&bytes);
-                    }
-                }
+                Output::Transmit(bytes) => batch.extend_from_slice(&bytes),
                 Output::Event(e) => {
                     self.complete(&e);
                     events.push(e);
                 }
-                Output::OpenTransport => self.open(),
-                Output::CloseTransport => self.transport = None,
+                Output::OpenTransport => {
+                    self.send(&mut batch);
+                    self.open();
+                }
+                Output::CloseTransport => {
+                    self.send(&mut batch);
+                    self.transport = None;
+                }
                 Output::Wait(deadline) => {
+                    self.send(&mut batch);
                     self.arm(deadline);
                     return events;
                 }
             }
         }
+    }
+
+    fn send(&mut self, batch: &mut Vec<u8>) {
+        if batch.is_empty() {
+            return;
+        }
+        if let Some(t) = &self.transport {
+            // A failed send means the socket is closing; its close event follows.
+            let _ = t.send(batch);
+        }
+        batch.clear();
     }
 
     fn open(&mut self) {
