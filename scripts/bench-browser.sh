@@ -12,14 +12,16 @@
 # of BENCHMARKS.md.
 #
 #   scripts/bench-browser.sh [--write] [--quick] [--rounds N] [--only codec,client,broker,sizes]
-#                            [--profile]
+#                            [--profile] [--rev GIT_REV]
+# --rev builds that commit (`git archive`, read-only) instead of the working tree, e.g. while
+# the tree is mid-edit; the bench-api feature (client-wasm/src/js/bench.rs) is added if missing.
 # CARGO_TARGET_DIR is honoured (default /tmp/bench-browser-target); KEEP_TMP=1 keeps the work dir.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 ARGS="$*"
-WRITE=0 QUICK=0 ROUNDS=3 ONLY="codec,client,broker,sizes" PROFILE=0
+WRITE=0 QUICK=0 ROUNDS=3 ONLY="codec,client,broker,sizes" PROFILE=0 REV=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --write) WRITE=1 ;;
@@ -27,6 +29,7 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS=$2; shift ;;
     --only) ONLY=$2; shift ;;
     --profile) PROFILE=1 ;;
+    --rev) REV=$2; shift ;;
     -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -46,11 +49,21 @@ trap cleanup EXIT
 RESULTS="$WORK/results"
 mkdir -p "$RESULTS" "$WORK/site"
 
-log "snapshot of the sources → $WORK/src"
 mkdir -p "$WORK/src"
-tar -C "$ROOT" --exclude=./target --exclude=./dist --exclude=node_modules --exclude=./.git \
-  --exclude=./client-wasm/npm/dist --exclude='./mqtt-proto/fuzz/corpus' --exclude='./mqtt-proto/fuzz/artifacts' \
-  --exclude='./mqtt-proto/fuzz/target' -cf - . | tar -C "$WORK/src" -xf -
+if [ -n "$REV" ]; then
+  log "sources of $REV (git archive) → $WORK/src"
+  git -C "$ROOT" archive "$REV" | tar -C "$WORK/src" -xf -
+  JS="$WORK/src/client-wasm/src/js"
+  cp "$ROOT/client-wasm/src/js/bench.rs" "$JS/bench.rs"
+  grep -q '^bench-api' "$WORK/src/client-wasm/Cargo.toml" ||
+    sed -i 's/^js-api = \[\]$/&\nbench-api = ["js-api"]/' "$WORK/src/client-wasm/Cargo.toml"
+  grep -q '^mod bench;' "$JS/mod.rs" || sed -i '0,/^mod error;$/s//#[cfg(feature = "bench-api")]\nmod bench;\nmod error;/' "$JS/mod.rs"
+else
+  log "snapshot of the working tree → $WORK/src"
+  tar -C "$ROOT" --exclude=./target --exclude=./dist --exclude=node_modules --exclude=./.git \
+    --exclude=./client-wasm/npm/dist --exclude='./mqtt-proto/fuzz/corpus' --exclude='./mqtt-proto/fuzz/artifacts' \
+    --exclude='./mqtt-proto/fuzz/target' -cf - . | tar -C "$WORK/src" -xf -
+fi
 
 log "benchmark dependencies (npm ci) → $WORK/bench"
 mkdir -p "$WORK/bench"
@@ -81,8 +94,8 @@ if want codec; then
 fi
 
 if want client || want broker; then
-  TCP=$(broker_free_port) WS=$(broker_free_port) WSA=$(broker_free_port)
-  broker_start "$TCP" "$WS" "$WORK/broker" "$WSA" >&2
+  TCP=$(broker_free_port) WS=$(broker_free_port) WSA=$(broker_free_port) WSS=$(broker_free_port)
+  broker_start "$TCP" "$WS" "$WORK/broker" "$WSA" "$WSS" >&2
 fi
 
 if want broker; then
@@ -147,11 +160,14 @@ if want sizes; then
 fi
 
 broker_stop
+if [ -n "$REV" ]; then SOURCE="$REV = $(git -C "$ROOT" rev-parse --short "$REV")"
+else SOURCE="working tree: $(git -C "$ROOT" rev-parse --short HEAD) + uncommitted changes"; fi
 cat >"$RESULTS/meta.json" <<JSON
 {"date":"$(date -u +%Y-%m-%d)","cores":$(nproc),"cpu":"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')",
  "load":"$(cut -d' ' -f1-3 /proc/loadavg)","chromium":"$(chromium --version 2>/dev/null | head -1)",
  "mosquitto":"$(mosquitto -h 2>&1 | head -1 | sed 's/^mosquitto version //')","node":"$(node --version)",
  "mqttjs":"$MQTTJS_VERSION","mqttPacket":"$MQTT_PACKET_VERSION","rounds":$ROUNDS,"quick":$QUICK,
+ "source":"$SOURCE",
  "command":"scripts/bench-browser.sh${ARGS:+ $ARGS}"}
 JSON
 WRITE_TO=""

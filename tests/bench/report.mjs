@@ -28,7 +28,7 @@ parts.push(
     `Machine: ${meta.cores} shared cores (${meta.cpu}), load average ${meta.load} at the end (on 2 cores: the machine was ` +
     `oversubscribed): a fuzzer may have been running at low priority and other engineers' builds at the same time, so ` +
     `expect ±30 % between runs on the end-to-end rows; the ratios are taken within one run. ${meta.chromium} (headless, Debian), Mosquitto ${meta.mosquitto}, Node ${meta.node}, ` +
-    `MQTT.js ${meta.mqttjs}, mqtt-packet ${meta.mqttPacket}.${meta.quick ? ' **Quick mode (small N): not for comparison.**' : ''}`,
+    `MQTT.js ${meta.mqttjs}, mqtt-packet ${meta.mqttPacket}.${meta.quick ? ' **Quick mode (small N): not for comparison.**' : ''}\n`,
 );
 
 if (codec) {
@@ -64,7 +64,10 @@ if (client) {
   for (const t of client.throughput) {
     parts.push(
       `| ${t.label} | ${int(t.n)} | ${t.window} / ${t.recvWindow} | ${rate(t.ours)} | ${rate(t.mqttjs)} | ${ratio(t.ratio)} | ${mb(t.oursMBps)} | ${mb(t.mqttjsMBps)} | ` +
-        `${int(t.brokerCpuUsPerMsg?.ours)} / ${int(t.brokerCpuUsPerMsg?.mqttjs)} | ${int(t.chromiumCpuUsPerMsg?.ours)} / ${int(t.chromiumCpuUsPerMsg?.mqttjs)} |`,
+        // CPU time is read in 10 ms ticks: per-message figures need enough messages.
+        (t.n >= 1000
+          ? `${int(t.brokerCpuUsPerMsg?.ours)} / ${int(t.brokerCpuUsPerMsg?.mqttjs)} | ${int(t.chromiumCpuUsPerMsg?.ours)} / ${int(t.chromiumCpuUsPerMsg?.mqttjs)} |`
+          : '– | – |'),
     );
   }
   parts.push('');
