@@ -218,9 +218,15 @@ impl Driver {
     }
 
     /// One timer, re-armed only when the deadline changes.
+    /// The session's deadline moves later with every packet received (keep-alive);
+    /// re-arming `setTimeout` each time would cost a timer per message. A timer that
+    /// is already due earlier is kept: it fires early, `handle_timeout` then does
+    /// nothing, and the drain arms the real deadline.
     fn arm(&mut self, deadline: Option<Instant>) {
-        if self.timer.as_ref().map(|(at, _)| *at) == deadline {
-            return;
+        match (self.timer.as_ref().map(|(at, _)| *at), deadline) {
+            (Some(armed), Some(wanted)) if armed <= wanted => return,
+            (Some(_), None) => return,
+            _ => {}
         }
         self.timer = deadline.map(|at| {
             let delay = at.as_millis().saturating_sub(now_ms());
