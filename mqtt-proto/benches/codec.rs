@@ -20,7 +20,7 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use mqtt_proto::{
-    MqttString, Packet, PacketId, Properties, ProtocolVersion, PubAck, PubComp, PubRec, PubRel,
+    MqttString, Packet, PacketId, PropertyValues, ProtocolVersion, PubAck, PubComp, PubRec, PubRel,
     Publish, QoS, Subscribe, SubscriptionOptions, Topic, TopicFilter,
 };
 
@@ -49,7 +49,7 @@ fn rows() -> Vec<Row> {
     let kib = publish("sensors/kitchen/temperature", QoS::AtLeastOnce, 1024);
     let big = publish("firmware/images/v2", QoS::AtLeastOnce, 64 * 1024);
     let mut props = publish("rpc/requests/device-42", QoS::AtLeastOnce, 256);
-    props.properties = Properties {
+    props.properties = PropertyValues {
         content_type: Some(MqttString::from("application/json")),
         correlation_data: Some(Bytes::from_static(b"3f2a9c10-77d1-4b7e")),
         response_topic: Some(Topic::new("rpc/responses/client-7").unwrap()),
@@ -59,8 +59,9 @@ fn rows() -> Vec<Row> {
             ("region".into(), "eu-west-1".into()),
             ("schema".into(), "v3".into()),
         ],
-        ..Properties::default()
-    };
+        ..PropertyValues::default()
+    }
+    .into();
     let filters = (0..10)
         .map(|i| {
             let filter = if i % 3 == 0 {

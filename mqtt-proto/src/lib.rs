@@ -61,7 +61,7 @@ pub use packet::{
     Auth, ConnAck, Connect, Disconnect, Packet, PacketType, PubAck, PubComp, PubRec, PubRel,
     Publish, RetainHandling, SubAck, Subscribe, SubscriptionOptions, UnsubAck, Unsubscribe, Will,
 };
-pub use properties::{PayloadFormat, Properties};
+pub use properties::{PayloadFormat, Properties, PropertyValues};
 pub use reason_code::ReasonCode;
 pub use string::{MqttString, StringError};
 pub use topic::{Topic, TopicError, TopicFilter};

@@ -1,4 +1,5 @@
-//! MQTT 5.0 properties (section 2.2.2): one typed [`Properties`] struct for every packet.
+//! MQTT 5.0 properties (section 2.2.2): one typed property list, [`Properties`] (holding
+//! [`PropertyValues`]), for every packet.
 //!
 //! Each packet (and the Will Properties of CONNECT) may carry only some properties; decoding rejects
 //! the others ([`DecodeError::PropertyNotAllowed`], a Malformed Packet), duplicates of properties that
@@ -6,7 +7,10 @@
 //! ([`DecodeError::InvalidPropertyValue`]). Encoding validates the same rules before writing and
 //! writes properties in ascending identifier order, user properties in their stored order.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
+use core::fmt;
+use core::ops::{Deref, DerefMut};
 
 use bytes::{BufMut, Bytes, BytesMut};
 
@@ -210,11 +214,159 @@ pub enum PayloadFormat {
     Utf8 = 1,
 }
 
-/// All MQTT 5.0 properties, typed. `Properties::default()` is the empty list.
+/// A packet's MQTT 5.0 property list: the typed [`PropertyValues`], stored out of line and only
+/// once a property is set. `Properties::default()` is the empty list.
+///
+/// Most packets carry no properties (3.1.1 packets never do), so an empty list is one null
+/// pointer: creating, moving, comparing, encoding and dropping it costs next to nothing, and
+/// decoding allocates only for a non-empty Property Length.
+///
+/// `Properties` dereferences to [`PropertyValues`]: read a field with `props.topic_alias`
+/// (an empty list reads as all `None` / empty). Mutable access (`props.topic_alias = Some(1)`,
+/// [`DerefMut`]) allocates the values on first use; [`Properties::values_mut`] gives them only
+/// if they exist, to clear or take a field without allocating.
 ///
 /// Only the properties allowed in the packet being encoded may be set (see [`is_allowed`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Properties {
+///
+/// ```
+/// use mqtt_proto::{Properties, PropertyValues};
+///
+/// let mut props = Properties::default();
+/// assert!(props.is_empty() && props.reason_string.is_none());
+/// props.reason_string = Some("quota exceeded".try_into().unwrap());
+/// assert!(!props.is_empty());
+///
+/// let from_values = Properties::from(PropertyValues {
+///     topic_alias: Some(3),
+///     ..PropertyValues::default()
+/// });
+/// assert_eq!(from_values.topic_alias, Some(3));
+/// ```
+#[derive(Clone, Default)]
+pub struct Properties(Option<Box<PropertyValues>>);
+
+/// The empty list that an unallocated [`Properties`] dereferences to.
+static EMPTY: PropertyValues = PropertyValues::EMPTY;
+
+impl Properties {
+    /// The empty list (no allocation).
+    pub const fn new() -> Self {
+        Self(None)
+    }
+
+    /// Whether no property is set.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        match &self.0 {
+            None => true,
+            Some(values) => values.is_empty(),
+        }
+    }
+
+    /// The values, if any property was ever set, without allocating: to clear or take a field
+    /// of a list that may be empty.
+    ///
+    /// ```
+    /// use mqtt_proto::Properties;
+    ///
+    /// let mut props = Properties::default();
+    /// let alias = props.values_mut().and_then(|v| v.topic_alias.take());
+    /// assert_eq!(alias, None);
+    /// ```
+    #[inline]
+    pub fn values_mut(&mut self) -> Option<&mut PropertyValues> {
+        self.0.as_deref_mut()
+    }
+
+    /// The values, by value.
+    pub fn into_values(self) -> PropertyValues {
+        match self.0 {
+            None => PropertyValues::EMPTY,
+            Some(values) => *values,
+        }
+    }
+
+    /// Validates the properties for `ctx` and returns the size of the property list on the wire,
+    /// Property Length prefix included.
+    #[inline]
+    pub(crate) fn wire_len(&self, ctx: Context) -> Result<usize, EncodeError> {
+        match &self.0 {
+            None => Ok(1),
+            Some(values) => values.wire_len(ctx),
+        }
+    }
+
+    /// Writes the Property Length and the properties. Call [`Properties::wire_len`] first.
+    #[inline]
+    pub(crate) fn write(&self, buf: &mut BytesMut) {
+        match &self.0 {
+            None => buf.put_u8(0),
+            Some(values) => values.write(buf),
+        }
+    }
+
+    /// Reads a Property Length and the properties it covers, enforcing the rules for `ctx`.
+    #[inline]
+    pub(crate) fn read(r: &mut Reader, ctx: Context) -> Result<Self, DecodeError> {
+        let len = r.read_varint()?;
+        if len == 0 {
+            // The common case, without allocating.
+            return Ok(Self(None));
+        }
+        let mut values = Box::<PropertyValues>::default();
+        values.read_list(len, r, ctx)?;
+        Ok(Self(Some(values)))
+    }
+}
+
+impl Deref for Properties {
+    type Target = PropertyValues;
+
+    #[inline]
+    fn deref(&self) -> &PropertyValues {
+        self.0.as_deref().unwrap_or(&EMPTY)
+    }
+}
+
+impl DerefMut for Properties {
+    /// Allocates the values if the list has none yet.
+    #[inline]
+    fn deref_mut(&mut self) -> &mut PropertyValues {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl From<PropertyValues> for Properties {
+    /// Stores `values` (an empty `values` stays unallocated).
+    fn from(values: PropertyValues) -> Self {
+        if values.is_empty() {
+            Self(None)
+        } else {
+            Self(Some(Box::new(values)))
+        }
+    }
+}
+
+impl PartialEq for Properties {
+    /// Equal when they hold the same properties (however they are stored).
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Properties {}
+
+impl fmt::Debug for Properties {
+    /// As a struct named `Properties` with every field of [`PropertyValues`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).debug_fields("Properties", f)
+    }
+}
+
+/// All MQTT 5.0 properties, typed: what a [`Properties`] list holds.
+/// `PropertyValues::default()` has none set.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct PropertyValues {
     /// 0x01 Payload Format Indicator (PUBLISH, Will).
     pub payload_format_indicator: Option<PayloadFormat>,
     /// 0x02 Message Expiry Interval in seconds (PUBLISH, Will).
@@ -271,6 +423,12 @@ pub struct Properties {
     pub shared_subscription_available: Option<bool>,
 }
 
+impl fmt::Debug for PropertyValues {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.debug_fields("PropertyValues", f)
+    }
+}
+
 /// One property value, borrowed, for size computation and writing.
 enum Value<'a> {
     Byte(u8),
@@ -311,12 +469,118 @@ impl Value<'_> {
     }
 }
 
-impl Properties {
+impl PropertyValues {
+    /// No property set.
+    pub const EMPTY: Self = Self {
+        payload_format_indicator: None,
+        message_expiry_interval: None,
+        content_type: None,
+        response_topic: None,
+        correlation_data: None,
+        subscription_identifiers: Vec::new(),
+        session_expiry_interval: None,
+        assigned_client_identifier: None,
+        server_keep_alive: None,
+        authentication_method: None,
+        authentication_data: None,
+        request_problem_information: None,
+        will_delay_interval: None,
+        request_response_information: None,
+        response_information: None,
+        server_reference: None,
+        reason_string: None,
+        receive_maximum: None,
+        topic_alias_maximum: None,
+        topic_alias: None,
+        maximum_qos: None,
+        retain_available: None,
+        user_properties: Vec::new(),
+        maximum_packet_size: None,
+        wildcard_subscription_available: None,
+        subscription_identifier_available: None,
+        shared_subscription_available: None,
+    };
+
     /// Whether no property is set.
     pub fn is_empty(&self) -> bool {
-        let mut empty = true;
-        self.for_each(|_, _| empty = false);
-        empty
+        // Field by field (no early exits needed: these are flag tests the compiler combines).
+        self.payload_format_indicator.is_none()
+            && self.message_expiry_interval.is_none()
+            && self.content_type.is_none()
+            && self.response_topic.is_none()
+            && self.correlation_data.is_none()
+            && self.subscription_identifiers.is_empty()
+            && self.session_expiry_interval.is_none()
+            && self.assigned_client_identifier.is_none()
+            && self.server_keep_alive.is_none()
+            && self.authentication_method.is_none()
+            && self.authentication_data.is_none()
+            && self.request_problem_information.is_none()
+            && self.will_delay_interval.is_none()
+            && self.request_response_information.is_none()
+            && self.response_information.is_none()
+            && self.server_reference.is_none()
+            && self.reason_string.is_none()
+            && self.receive_maximum.is_none()
+            && self.topic_alias_maximum.is_none()
+            && self.topic_alias.is_none()
+            && self.maximum_qos.is_none()
+            && self.retain_available.is_none()
+            && self.user_properties.is_empty()
+            && self.maximum_packet_size.is_none()
+            && self.wildcard_subscription_available.is_none()
+            && self.subscription_identifier_available.is_none()
+            && self.shared_subscription_available.is_none()
+    }
+
+    fn debug_fields(&self, name: &'static str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(name)
+            .field("payload_format_indicator", &self.payload_format_indicator)
+            .field("message_expiry_interval", &self.message_expiry_interval)
+            .field("content_type", &self.content_type)
+            .field("response_topic", &self.response_topic)
+            .field("correlation_data", &self.correlation_data)
+            .field("subscription_identifiers", &self.subscription_identifiers)
+            .field("session_expiry_interval", &self.session_expiry_interval)
+            .field(
+                "assigned_client_identifier",
+                &self.assigned_client_identifier,
+            )
+            .field("server_keep_alive", &self.server_keep_alive)
+            .field("authentication_method", &self.authentication_method)
+            .field("authentication_data", &self.authentication_data)
+            .field(
+                "request_problem_information",
+                &self.request_problem_information,
+            )
+            .field("will_delay_interval", &self.will_delay_interval)
+            .field(
+                "request_response_information",
+                &self.request_response_information,
+            )
+            .field("response_information", &self.response_information)
+            .field("server_reference", &self.server_reference)
+            .field("reason_string", &self.reason_string)
+            .field("receive_maximum", &self.receive_maximum)
+            .field("topic_alias_maximum", &self.topic_alias_maximum)
+            .field("topic_alias", &self.topic_alias)
+            .field("maximum_qos", &self.maximum_qos)
+            .field("retain_available", &self.retain_available)
+            .field("user_properties", &self.user_properties)
+            .field("maximum_packet_size", &self.maximum_packet_size)
+            .field(
+                "wildcard_subscription_available",
+                &self.wildcard_subscription_available,
+            )
+            .field(
+                "subscription_identifier_available",
+                &self.subscription_identifier_available,
+            )
+            .field(
+                "shared_subscription_available",
+                &self.shared_subscription_available,
+            )
+            .finish()
     }
 
     /// Calls `f` with every property that is set, in ascending identifier order.
@@ -407,7 +671,7 @@ impl Properties {
 
     /// Validates the properties for `ctx` and returns the size of the property list on the wire,
     /// Property Length prefix included.
-    pub(crate) fn wire_len(&self, ctx: Context) -> Result<usize, EncodeError> {
+    fn wire_len(&self, ctx: Context) -> Result<usize, EncodeError> {
         let mut len = 0usize;
         let mut error = None;
         self.for_each(|property, value| {
@@ -454,8 +718,8 @@ impl Properties {
         }
     }
 
-    /// Writes the Property Length and the properties. Call [`Properties::wire_len`] first.
-    pub(crate) fn write(&self, buf: &mut BytesMut) {
+    /// Writes the Property Length and the properties. Call [`PropertyValues::wire_len`] first.
+    fn write(&self, buf: &mut BytesMut) {
         let mut len = 0usize;
         self.for_each(|_, value| len += 1 + value.len());
         wire::write_varint(buf, u32::try_from(len).unwrap_or(MAX_VARINT));
@@ -465,27 +729,26 @@ impl Properties {
         });
     }
 
-    /// Reads a Property Length and the properties it covers, enforcing the rules for `ctx`.
-    pub(crate) fn read(r: &mut Reader, ctx: Context) -> Result<Self, DecodeError> {
-        let len = r.read_varint()?;
+    /// Reads the `len` bytes of properties that follow a Property Length into `self` (empty),
+    /// enforcing the rules for `ctx`.
+    fn read_list(&mut self, len: u32, r: &mut Reader, ctx: Context) -> Result<(), DecodeError> {
         let len = usize::try_from(len).map_err(|_| DecodeError::PropertyLengthOverrun)?;
         if len > r.remaining() {
             return Err(DecodeError::PropertyLengthOverrun);
         }
         let mut r = Reader::new(r.read_bytes(len)?);
-        let mut props = Self::default();
         while !r.is_empty() {
             let property = r.read_varint()?;
             let property =
                 u8::try_from(property).map_err(|_| DecodeError::UnknownProperty(0xFF))?;
-            props.read_one(property, &mut r, ctx)?;
+            self.read_one(property, &mut r, ctx)?;
         }
-        if props.authentication_data.is_some() && props.authentication_method.is_none() {
+        if self.authentication_data.is_some() && self.authentication_method.is_none() {
             return Err(DecodeError::InvalidPropertyValue {
                 property: id::AUTHENTICATION_DATA,
             });
         }
-        Ok(props)
+        Ok(())
     }
 
     fn read_one(&mut self, property: u8, r: &mut Reader, ctx: Context) -> Result<(), DecodeError> {

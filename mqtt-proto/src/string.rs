@@ -5,6 +5,7 @@ use core::fmt;
 use core::hash::{Hash, Hasher};
 
 use bytes::Bytes;
+use bytestring::ByteString;
 
 /// Why some bytes are not a valid MQTT UTF-8 Encoded String.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -44,7 +45,8 @@ impl core::error::Error for StringError {}
 /// A UTF-8 Encoded String as MQTT defines it: well-formed UTF-8, no U+0000, at most 65,535 bytes.
 ///
 /// It is a cheap, reference-counted slice of the packet it was decoded from (zero-copy), and
-/// cloning it never copies the text.
+/// cloning it never copies the text. The text is validated once, when the string is made:
+/// [`MqttString::as_str`] is free.
 ///
 /// ```
 /// use mqtt_proto::MqttString;
@@ -54,7 +56,7 @@ impl core::error::Error for StringError {}
 /// assert!(MqttString::new("nul\0inside").is_err());
 /// ```
 #[derive(Clone, Default)]
-pub struct MqttString(Bytes);
+pub struct MqttString(ByteString);
 
 impl MqttString {
     /// The maximum length in bytes of a string on the wire.
@@ -63,47 +65,46 @@ impl MqttString {
     /// Validates and copies `s`.
     pub fn new(s: &str) -> Result<Self, StringError> {
         check_str(s)?;
-        Ok(Self(Bytes::copy_from_slice(s.as_bytes())))
+        Ok(Self(ByteString::from(s)))
     }
 
-    /// The string as `&str`.
-    ///
-    /// The invariant was checked at construction; without `unsafe` the UTF-8 check is repeated here
-    /// (it is fast and linear). If it could ever fail, the empty string is returned.
+    /// The string as `&str` (no check: it was validated when made).
+    #[inline]
     pub fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.0).unwrap_or_default()
+        &self.0
     }
 
     /// The UTF-8 bytes (a zero-copy view of the decoded packet).
+    #[inline]
     pub fn as_bytes(&self) -> &Bytes {
-        &self.0
+        self.0.as_bytes()
     }
 
     /// Consumes the string, returning its bytes.
     pub fn into_bytes(self) -> Bytes {
-        self.0
+        self.0.into_bytes()
     }
 
     /// Length in bytes.
+    #[inline]
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Whether the string is empty.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-
-    /// A zero-copy substring of `self` given a `&str` borrowed from [`Self::as_str`].
-    pub(crate) fn slice_ref(&self, sub: &str) -> Self {
-        Self(self.0.slice_ref(sub.as_bytes()))
-    }
 }
 
+/// The MQTT rules beyond well-formed UTF-8: no U+0000, at most 65,535 bytes.
+#[inline]
 fn check_str(s: &str) -> Result<(), StringError> {
     if s.len() > MqttString::MAX_LEN {
         Err(StringError::TooLong)
-    } else if s.contains('\0') {
+    } else if s.as_bytes().contains(&0) {
+        // A byte search (memchr): U+0000 is the only character with a zero byte in UTF-8.
         Err(StringError::NullCharacter)
     } else {
         Ok(())
@@ -114,10 +115,11 @@ impl TryFrom<Bytes> for MqttString {
     type Error = StringError;
 
     /// Validates `bytes` without copying them.
+    #[inline]
     fn try_from(bytes: Bytes) -> Result<Self, StringError> {
-        let s = core::str::from_utf8(&bytes).map_err(|_| StringError::InvalidUtf8)?;
-        check_str(s)?;
-        Ok(Self(bytes))
+        let s = ByteString::try_from(bytes).map_err(|_| StringError::InvalidUtf8)?;
+        check_str(&s)?;
+        Ok(Self(s))
     }
 }
 
@@ -126,7 +128,7 @@ impl TryFrom<alloc::string::String> for MqttString {
 
     fn try_from(s: alloc::string::String) -> Result<Self, StringError> {
         check_str(&s)?;
-        Ok(Self(Bytes::from(s)))
+        Ok(Self(ByteString::from(s)))
     }
 }
 
@@ -142,7 +144,7 @@ impl From<&'static str> for MqttString {
         if let Err(e) = check_str(s) {
             panic!("invalid static MQTT string: {e}");
         }
-        Self(Bytes::from_static(s.as_bytes()))
+        Self(ByteString::from_static(s))
     }
 }
 
@@ -160,7 +162,7 @@ impl Borrow<str> for MqttString {
 
 impl PartialEq for MqttString {
     fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0
+        self.as_bytes() == other.as_bytes()
     }
 }
 
@@ -168,13 +170,13 @@ impl Eq for MqttString {}
 
 impl PartialEq<str> for MqttString {
     fn eq(&self, other: &str) -> bool {
-        self.0 == other.as_bytes()
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for MqttString {
     fn eq(&self, other: &&str) -> bool {
-        self.0 == other.as_bytes()
+        self.as_str() == *other
     }
 }
 
@@ -194,7 +196,7 @@ impl PartialOrd for MqttString {
 impl Ord for MqttString {
     /// Byte order, which for UTF-8 equals code point order.
     fn cmp(&self, other: &Self) -> core::cmp::Ordering {
-        self.0.cmp(&other.0)
+        self.as_bytes().cmp(other.as_bytes())
     }
 }
 

@@ -165,8 +165,9 @@ impl fmt::Debug for Topic {
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TopicFilter {
     raw: MqttString,
-    group: Option<MqttString>,
-    filter: MqttString,
+    /// For `$share/{group}/{filter}`, the length of `{group}` (the parts are slices of `raw`, found
+    /// once when validating).
+    group_len: Option<u16>,
 }
 
 const SHARE_PREFIX: &str = "$share/";
@@ -189,17 +190,27 @@ impl TopicFilter {
 
     /// The share group of a shared subscription.
     pub fn share_group(&self) -> Option<&str> {
-        self.group.as_ref().map(MqttString::as_str)
+        let len = usize::from(self.group_len?);
+        let start = SHARE_PREFIX.len();
+        self.as_str().get(start..start + len)
     }
 
     /// Whether this is a shared subscription (`$share/...`).
+    #[inline]
     pub fn is_shared(&self) -> bool {
-        self.group.is_some()
+        self.group_len.is_some()
     }
 
     /// The filter proper, without a `$share/group/` prefix: what topics are matched against.
     pub fn filter(&self) -> &str {
-        self.filter.as_str()
+        let raw = self.as_str();
+        match self.group_len {
+            None => raw,
+            // Validated: `$share/{group}/` is followed by a non-empty filter.
+            Some(len) => raw
+                .get(SHARE_PREFIX.len() + usize::from(len) + 1..)
+                .unwrap_or_default(),
+        }
     }
 
     /// Whether the filter contains `+` or `#`.
@@ -230,20 +241,38 @@ impl TopicFilter {
     }
 }
 
+/// Checks the wildcards of a filter proper, level by level: `#` alone in the last level, `+`
+/// alone in its level (the first bad level decides, `#` before `+`). One pass over the bytes.
 fn check_filter(f: &str) -> Result<(), TopicError> {
+    const HASH: u8 = 1;
+    const PLUS: u8 = 2;
+    fn check_level(len: usize, wildcards: u8, last: bool) -> Result<(), TopicError> {
+        if wildcards & HASH != 0 && (len != 1 || !last) {
+            return Err(TopicError::InvalidMultiLevelWildcard);
+        }
+        if wildcards & PLUS != 0 && len != 1 {
+            return Err(TopicError::InvalidSingleLevelWildcard);
+        }
+        Ok(())
+    }
     if f.is_empty() {
         return Err(TopicError::Empty);
     }
-    let mut levels = f.split('/').peekable();
-    while let Some(level) = levels.next() {
-        if level.contains('#') && (level != "#" || levels.peek().is_some()) {
-            return Err(TopicError::InvalidMultiLevelWildcard);
+    let (mut len, mut wildcards) = (0usize, 0u8);
+    for &b in f.as_bytes() {
+        match b {
+            b'/' => {
+                check_level(len, wildcards, false)?;
+                (len, wildcards) = (0, 0);
+                continue;
+            }
+            b'#' => wildcards |= HASH,
+            b'+' => wildcards |= PLUS,
+            _ => {}
         }
-        if level.contains('+') && level != "+" {
-            return Err(TopicError::InvalidSingleLevelWildcard);
-        }
+        len += 1;
     }
-    Ok(())
+    check_level(len, wildcards, true)
 }
 
 impl TryFrom<MqttString> for TopicFilter {
@@ -254,9 +283,8 @@ impl TryFrom<MqttString> for TopicFilter {
         let Some(rest) = s.strip_prefix(SHARE_PREFIX) else {
             check_filter(s)?;
             return Ok(Self {
-                filter: raw.clone(),
-                group: None,
                 raw,
+                group_len: None,
             });
         };
         let (group, filter) = rest.split_once('/').unwrap_or((rest, ""));
@@ -267,10 +295,11 @@ impl TryFrom<MqttString> for TopicFilter {
             return Err(TopicError::InvalidShareName);
         }
         check_filter(filter)?;
+        // An MQTT string is at most 65,535 bytes, so the group's length fits.
+        let group_len = u16::try_from(group.len()).map_err(|_| StringError::TooLong)?;
         Ok(Self {
-            group: Some(raw.slice_ref(group)),
-            filter: raw.slice_ref(filter),
-            raw: raw.clone(),
+            raw,
+            group_len: Some(group_len),
         })
     }
 }
@@ -296,9 +325,8 @@ impl From<Topic> for TopicFilter {
     /// a shared subscription only if it has that shape; otherwise it is matched literally).
     fn from(t: Topic) -> Self {
         Self::try_from(t.0.clone()).unwrap_or(Self {
-            filter: t.0.clone(),
-            group: None,
             raw: t.0,
+            group_len: None,
         })
     }
 }

@@ -33,7 +33,14 @@ pub const fn varint_len(n: u32) -> usize {
 /// with the continuation bit), otherwise the value and the number of bytes used. A fourth byte with
 /// the continuation bit is [`DecodeError::VarintTooLong`]; an encoding longer than necessary is
 /// [`DecodeError::VarintNotMinimal`] ([MQTT-1.5.5-1]).
+#[inline]
 pub fn decode_varint(bytes: &[u8]) -> Result<Option<(u32, usize)>, DecodeError> {
+    // Fast path: one byte (every value below 128, e.g. most remaining and property lengths).
+    if let Some(&byte) = bytes.first() {
+        if byte & 0x80 == 0 {
+            return Ok(Some((u32::from(byte), 1)));
+        }
+    }
     let mut value: u32 = 0;
     for (i, &byte) in bytes.iter().take(4).enumerate() {
         value |= u32::from(byte & 0x7F) << (7 * i);
@@ -63,16 +70,19 @@ impl Reader {
     }
 
     /// Bytes not read yet.
+    #[inline]
     pub fn remaining(&self) -> usize {
         self.buf.len()
     }
 
     /// Whether everything was read.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.buf.is_empty()
     }
 
     /// Reads one byte.
+    #[inline]
     pub fn read_u8(&mut self) -> Result<u8, DecodeError> {
         let b = *self.buf.first().ok_or(DecodeError::Truncated)?;
         self.advance(1);
@@ -80,18 +90,21 @@ impl Reader {
     }
 
     /// Reads a big-endian Two Byte Integer.
+    #[inline]
     pub fn read_u16(&mut self) -> Result<u16, DecodeError> {
         let b = self.array::<2>()?;
         Ok(u16::from_be_bytes(b))
     }
 
     /// Reads a big-endian Four Byte Integer.
+    #[inline]
     pub fn read_u32(&mut self) -> Result<u32, DecodeError> {
         let b = self.array::<4>()?;
         Ok(u32::from_be_bytes(b))
     }
 
     /// Reads a Variable Byte Integer, rejecting over-long and non-minimal encodings.
+    #[inline]
     pub fn read_varint(&mut self) -> Result<u32, DecodeError> {
         let (value, len) = decode_varint(&self.buf)?.ok_or(DecodeError::Truncated)?;
         self.advance(len);
@@ -99,6 +112,7 @@ impl Reader {
     }
 
     /// Reads `n` raw bytes (zero-copy).
+    #[inline]
     pub fn read_bytes(&mut self, n: usize) -> Result<Bytes, DecodeError> {
         if n > self.buf.len() {
             return Err(DecodeError::Truncated);
@@ -107,15 +121,23 @@ impl Reader {
     }
 
     /// Reads Binary Data: a two-byte length and that many bytes (zero-copy).
+    #[inline]
     pub fn read_binary(&mut self) -> Result<Bytes, DecodeError> {
         let len = self.read_u16()?;
         self.read_bytes(usize::from(len))
     }
 
     /// Reads a UTF-8 Encoded String (zero-copy), validating it ([MQTT-1.5.4-1], [MQTT-1.5.4-2]).
+    #[inline]
     pub fn read_string(&mut self) -> Result<MqttString, DecodeError> {
         let bytes = self.read_binary()?;
         Ok(MqttString::try_from(bytes)?)
+    }
+
+    /// Everything not read yet, without consuming it.
+    #[inline]
+    pub fn peek_rest(&self) -> &[u8] {
+        &self.buf
     }
 
     /// Takes everything not read yet (zero-copy).
@@ -132,6 +154,7 @@ impl Reader {
         }
     }
 
+    #[inline]
     fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
         let mut out = [0u8; N];
         let src = self.buf.get(..N).ok_or(DecodeError::Truncated)?;
@@ -140,6 +163,7 @@ impl Reader {
         Ok(out)
     }
 
+    #[inline]
     fn advance(&mut self, n: usize) {
         // `n` was bounds-checked by every caller; `min` keeps this total anyway. `Buf::advance`
         // only moves the view: `split_to` would clone and drop the shared buffer (two atomic
@@ -151,7 +175,12 @@ impl Reader {
 
 /// Writes `n` as a Variable Byte Integer. Values above [`MAX_VARINT`] must be rejected by the caller
 /// (encoders validate before writing); they are truncated to 28 bits here.
+#[inline]
 pub fn write_varint(buf: &mut BytesMut, n: u32) {
+    if n < 0x80 {
+        buf.put_u8(n as u8);
+        return;
+    }
     let mut n = n & MAX_VARINT;
     loop {
         let mut byte = (n & 0x7F) as u8;
@@ -167,17 +196,20 @@ pub fn write_varint(buf: &mut BytesMut, n: u32) {
 }
 
 /// Encoded size of a UTF-8 Encoded String (length prefix included).
+#[inline]
 pub fn string_len(s: &MqttString) -> usize {
     2 + s.len()
 }
 
 /// Writes a UTF-8 Encoded String.
+#[inline]
 pub fn write_string(buf: &mut BytesMut, s: &MqttString) {
     write_binary(buf, s.as_bytes());
 }
 
 /// Writes Binary Data (two-byte length, then the bytes). The caller validates `data.len() <= 65535`
 /// beforehand; longer data is truncated here.
+#[inline]
 pub fn write_binary(buf: &mut BytesMut, data: &[u8]) {
     let len = data.len().min(usize::from(u16::MAX));
     buf.put_u16(len as u16);

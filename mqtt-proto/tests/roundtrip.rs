@@ -9,9 +9,9 @@ use bytes::{Bytes, BytesMut};
 use mqtt_proto::properties::is_allowed;
 use mqtt_proto::{
     Auth, ConnAck, Connect, Decoder, Disconnect, MqttString, Packet, PacketId, PacketType,
-    PayloadFormat, Properties, ProtocolVersion, PubAck, PubComp, PubRec, PubRel, Publish, QoS,
-    ReasonCode, RetainHandling, SubAck, Subscribe, SubscriptionOptions, Topic, TopicFilter,
-    UnsubAck, Unsubscribe, Will,
+    PayloadFormat, Properties, PropertyValues, ProtocolVersion, PubAck, PubComp, PubRec, PubRel,
+    Publish, QoS, ReasonCode, RetainHandling, SubAck, Subscribe, SubscriptionOptions, Topic,
+    TopicFilter, UnsubAck, Unsubscribe, Will,
 };
 use proptest::collection::vec;
 use proptest::option::of;
@@ -107,34 +107,37 @@ fn all_properties() -> impl Strategy<Value = Properties> {
         of(any::<bool>()),
         of(any::<bool>()),
     );
-    (a, b, c).prop_map(|(a, b, c)| Properties {
-        payload_format_indicator: a.0,
-        message_expiry_interval: a.1,
-        content_type: a.2,
-        response_topic: a.3,
-        correlation_data: a.4,
-        subscription_identifiers: a.5,
-        session_expiry_interval: a.6,
-        assigned_client_identifier: a.7,
-        server_keep_alive: a.8,
-        authentication_data: if b.0.is_some() { b.1 } else { None },
-        authentication_method: b.0,
-        request_problem_information: b.2,
-        will_delay_interval: b.3,
-        request_response_information: b.4,
-        response_information: b.5,
-        server_reference: b.6,
-        reason_string: b.7,
-        receive_maximum: b.8,
-        topic_alias_maximum: c.0,
-        topic_alias: c.1,
-        maximum_qos: c.2,
-        retain_available: c.3,
-        user_properties: c.4,
-        maximum_packet_size: c.5,
-        wildcard_subscription_available: c.6,
-        subscription_identifier_available: c.7,
-        shared_subscription_available: c.8,
+    (a, b, c).prop_map(|(a, b, c)| {
+        PropertyValues {
+            payload_format_indicator: a.0,
+            message_expiry_interval: a.1,
+            content_type: a.2,
+            response_topic: a.3,
+            correlation_data: a.4,
+            subscription_identifiers: a.5,
+            session_expiry_interval: a.6,
+            assigned_client_identifier: a.7,
+            server_keep_alive: a.8,
+            authentication_data: if b.0.is_some() { b.1 } else { None },
+            authentication_method: b.0,
+            request_problem_information: b.2,
+            will_delay_interval: b.3,
+            request_response_information: b.4,
+            response_information: b.5,
+            server_reference: b.6,
+            reason_string: b.7,
+            receive_maximum: b.8,
+            topic_alias_maximum: c.0,
+            topic_alias: c.1,
+            maximum_qos: c.2,
+            retain_available: c.3,
+            user_properties: c.4,
+            maximum_packet_size: c.5,
+            wildcard_subscription_available: c.6,
+            subscription_identifier_available: c.7,
+            shared_subscription_available: c.8,
+        }
+        .into()
     })
 }
 
@@ -232,7 +235,7 @@ fn connect(v: ProtocolVersion) -> impl Strategy<Value = Packet> {
                 } else {
                     password
                 };
-                Packet::Connect(Connect {
+                Packet::Connect(Box::new(Connect {
                     protocol,
                     clean_start,
                     keep_alive,
@@ -241,7 +244,7 @@ fn connect(v: ProtocolVersion) -> impl Strategy<Value = Packet> {
                     username,
                     password,
                     properties,
-                })
+                }))
             },
         )
 }

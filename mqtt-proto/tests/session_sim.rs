@@ -158,7 +158,7 @@ impl Sim {
         }
         self.open();
         let connect = match self.take_sent().as_slice() {
-            [Packet::Connect(c)] => c.clone(),
+            [Packet::Connect(c)] => (**c).clone(),
             other => panic!("expected CONNECT, got {other:?}"),
         };
         let mut ack = ConnAck::new(ReasonCode::SUCCESS);
@@ -1387,7 +1387,7 @@ fn server_disconnect_is_reported_with_properties() {
         panic!("{ev:?}")
     };
     assert_eq!(reason, ReasonCode::USE_ANOTHER_SERVER);
-    assert_eq!(properties.server_reference.unwrap(), "other:1883");
+    assert_eq!(properties.server_reference.as_ref().unwrap(), "other:1883");
     assert!(ev.iter().any(|e| matches!(e, Event::Reconnecting { .. })));
 }
 

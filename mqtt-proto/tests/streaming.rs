@@ -23,7 +23,7 @@ fn packets(v: ProtocolVersion) -> Vec<Packet> {
             .push((MqttString::from("k"), MqttString::from("v")));
     }
     vec![
-        Packet::Connect(Connect::new(v, MqttString::from("client"))),
+        Packet::Connect(Box::new(Connect::new(v, MqttString::from("client")))),
         Packet::ConnAck(ConnAck::new(ReasonCode::SUCCESS)),
         Packet::Publish(p5),
         Packet::PingReq,

@@ -9,8 +9,9 @@
 use bytes::{Bytes, BytesMut};
 use mqtt_proto::{
     Auth, ConnAck, Connect, Disconnect, MqttString, Packet, PacketId, PayloadFormat, Properties,
-    ProtocolVersion, PubAck, PubComp, PubRec, PubRel, Publish, QoS, ReasonCode, RetainHandling,
-    SubAck, Subscribe, SubscriptionOptions, Topic, TopicFilter, UnsubAck, Unsubscribe, Will,
+    PropertyValues, ProtocolVersion, PubAck, PubComp, PubRec, PubRel, Publish, QoS, ReasonCode,
+    RetainHandling, SubAck, Subscribe, SubscriptionOptions, Topic, TopicFilter, UnsubAck,
+    Unsubscribe, Will,
 };
 
 use ProtocolVersion::{V31, V311, V5};
@@ -70,7 +71,7 @@ fn v311_connect_minimal() {
     ]);
     let mut c = Connect::new(V311, s("abc"));
     c.keep_alive = 60;
-    check(V311, &bytes, Packet::Connect(c));
+    check(V311, &bytes, Packet::Connect(Box::new(c)));
 }
 
 #[test]
@@ -102,7 +103,7 @@ fn v311_connect_full() {
         password: Some(Bytes::from_static(b"p")),
         properties: Properties::default(),
     };
-    check(V311, &bytes, Packet::Connect(c));
+    check(V311, &bytes, Packet::Connect(Box::new(c)));
 }
 
 #[test]
@@ -118,8 +119,8 @@ fn v31_connect_mqisdp() {
     let mut c = Connect::new(V31, s("abc"));
     c.keep_alive = 60;
     // CONNECT is decoded according to its own level, whatever version is passed.
-    check(V31, &bytes, Packet::Connect(c.clone()));
-    check_decode_only(V5, &bytes, Packet::Connect(c));
+    check(V31, &bytes, Packet::Connect(Box::new(c.clone())));
+    check_decode_only(V5, &bytes, Packet::Connect(Box::new(c)));
 }
 
 #[test]
@@ -274,9 +275,9 @@ fn v5_connect_minimal() {
     ]);
     let mut c = Connect::new(V5, s("abc"));
     c.keep_alive = 60;
-    check(V5, &bytes, Packet::Connect(c.clone()));
+    check(V5, &bytes, Packet::Connect(Box::new(c.clone())));
     // CONNECT is decoded according to its own level.
-    check_decode_only(V311, &bytes, Packet::Connect(c));
+    check_decode_only(V311, &bytes, Packet::Connect(Box::new(c)));
 }
 
 #[test]
@@ -334,7 +335,7 @@ fn v5_connect_all_properties_and_will() {
             payload: Bytes::from_static(b"bye"),
             qos: QoS::ExactlyOnce,
             retain: false,
-            properties: Properties {
+            properties: PropertyValues {
                 payload_format_indicator: Some(PayloadFormat::Utf8),
                 message_expiry_interval: Some(60),
                 content_type: Some(s("text")),
@@ -342,12 +343,13 @@ fn v5_connect_all_properties_and_will() {
                 correlation_data: Some(Bytes::from_static(&[0xAA])),
                 will_delay_interval: Some(5),
                 user_properties: vec![up("k", "v")],
-                ..Properties::default()
-            },
+                ..PropertyValues::default()
+            }
+            .into(),
         }),
         username: Some(s("user")),
         password: Some(Bytes::from_static(b"pw")),
-        properties: Properties {
+        properties: PropertyValues {
             session_expiry_interval: Some(3600),
             authentication_method: Some(s("SCRAM")),
             authentication_data: Some(Bytes::from_static(&[1, 2])),
@@ -357,10 +359,11 @@ fn v5_connect_all_properties_and_will() {
             topic_alias_maximum: Some(10),
             user_properties: vec![up("a", "1"), up("b", "2"), up("a", "3")],
             maximum_packet_size: Some(1024),
-            ..Properties::default()
-        },
+            ..PropertyValues::default()
+        }
+        .into(),
     };
-    check(V5, &bytes, Packet::Connect(c));
+    check(V5, &bytes, Packet::Connect(Box::new(c)));
 }
 
 #[test]
@@ -403,7 +406,7 @@ fn v5_connack_all_properties() {
     let ack = ConnAck {
         session_present: true,
         reason_code: ReasonCode::SUCCESS,
-        properties: Properties {
+        properties: PropertyValues {
             session_expiry_interval: Some(120),
             assigned_client_identifier: Some(s("xyz")),
             server_keep_alive: Some(60),
@@ -419,8 +422,9 @@ fn v5_connack_all_properties() {
             wildcard_subscription_available: Some(true),
             subscription_identifier_available: Some(false),
             shared_subscription_available: Some(true),
-            ..Properties::default()
-        },
+            ..PropertyValues::default()
+        }
+        .into(),
     };
     check(V5, &bytes, Packet::ConnAck(ack));
 }
@@ -455,7 +459,7 @@ fn v5_publish_with_properties() {
         retain: false,
         topic: Some(topic("a/b")),
         packet_id: Some(id(10)),
-        properties: Properties {
+        properties: PropertyValues {
             payload_format_indicator: Some(PayloadFormat::Utf8),
             message_expiry_interval: Some(60),
             content_type: Some(s("json")),
@@ -464,8 +468,9 @@ fn v5_publish_with_properties() {
             subscription_identifiers: vec![5, 128],
             topic_alias: Some(7),
             user_properties: vec![up("a", "1"), up("a", "2")],
-            ..Properties::default()
-        },
+            ..PropertyValues::default()
+        }
+        .into(),
         payload: Bytes::from_static(b"hi"),
     };
     check(V5, &bytes, Packet::Publish(p));
@@ -489,10 +494,11 @@ fn v5_publish_plain_and_alias_only() {
         retain: true,
         topic: None,
         packet_id: None,
-        properties: Properties {
+        properties: PropertyValues {
             topic_alias: Some(5),
-            ..Properties::default()
-        },
+            ..PropertyValues::default()
+        }
+        .into(),
         payload: Bytes::from_static(b"x"),
     };
     check(V5, &bytes, Packet::Publish(p));
@@ -542,11 +548,12 @@ fn v5_publish_acks_with_properties() {
         b"bad",
         &[0x26, 0x00, 0x01, b'k', 0x00, 0x01, b'v'],
     ]);
-    let properties = Properties {
+    let properties: Properties = PropertyValues {
         reason_string: Some(s("bad")),
         user_properties: vec![up("k", "v")],
-        ..Properties::default()
-    };
+        ..PropertyValues::default()
+    }
+    .into();
     for (first, code, packet) in [
         (
             0x40,
@@ -622,11 +629,12 @@ fn v5_subscribe_suback() {
                 SubscriptionOptions::new(QoS::ExactlyOnce),
             ),
         ],
-        properties: Properties {
+        properties: PropertyValues {
             subscription_identifiers: vec![42],
             user_properties: vec![up("k", "v")],
-            ..Properties::default()
-        },
+            ..PropertyValues::default()
+        }
+        .into(),
     };
     check(V5, &bytes, Packet::Subscribe(sub));
 
@@ -636,10 +644,11 @@ fn v5_subscribe_suback() {
     ];
     let ack = SubAck {
         packet_id: id(1),
-        properties: Properties {
+        properties: PropertyValues {
             reason_string: Some(s("no")),
-            ..Properties::default()
-        },
+            ..PropertyValues::default()
+        }
+        .into(),
         reason_codes: vec![
             ReasonCode::GRANTED_QOS_1,
             ReasonCode::GRANTED_QOS_2,
@@ -697,12 +706,13 @@ fn v5_disconnect() {
     ]);
     let d = Disconnect {
         reason_code: ReasonCode::SESSION_TAKEN_OVER,
-        properties: Properties {
+        properties: PropertyValues {
             session_expiry_interval: Some(0),
             server_reference: Some(s("other")),
             reason_string: Some(s("bye")),
-            ..Properties::default()
-        },
+            ..PropertyValues::default()
+        }
+        .into(),
     };
     check(V5, &bytes, Packet::Disconnect(d));
     check_decode_only(
@@ -724,12 +734,13 @@ fn v5_auth() {
     ]);
     let a = Auth {
         reason_code: ReasonCode::CONTINUE_AUTHENTICATION,
-        properties: Properties {
+        properties: PropertyValues {
             authentication_method: Some(s("SCRAM")),
             authentication_data: Some(Bytes::from_static(&[1, 2, 3])),
             reason_string: Some(s("c")),
-            ..Properties::default()
-        },
+            ..PropertyValues::default()
+        }
+        .into(),
     };
     check(V5, &bytes, Packet::Auth(a));
     check(

@@ -6,7 +6,7 @@
 
 use bytes::{Bytes, BytesMut};
 use mqtt_proto::{
-    DecodeError, Decoder, MqttString, Packet, PacketId, Properties, ProtocolVersion, PubAck,
+    DecodeError, Decoder, MqttString, Packet, PacketId, PropertyValues, ProtocolVersion, PubAck,
     Publish, QoS, ReasonCode, SubscriptionTrie, Topic, TopicFilter,
 };
 
@@ -47,10 +47,11 @@ fn puback_with_properties_vector() {
     let ack = Packet::PubAck(PubAck {
         packet_id: PacketId::new(1).unwrap(),
         reason_code: ReasonCode::NOT_AUTHORIZED,
-        properties: Properties {
+        properties: PropertyValues {
             reason_string: Some(MqttString::from("no")),
-            ..Properties::default()
-        },
+            ..PropertyValues::default()
+        }
+        .into(),
     });
     let bytes = [
         0x40, 0x09, 0x00, 0x01, 0x87, 0x05, 0x1F, 0x00, 0x02, b'n', b'o',

@@ -195,7 +195,7 @@ pub(crate) fn session_config(o: &JsValue) -> Res<SessionConfig> {
     if let Some(v) = flag(o, "clean")? {
         c.clean_start = v;
     }
-    let props = properties(&field(o, "properties"))?;
+    let props = properties(&field(o, "properties"))?.into_values();
     c.session_expiry_interval = u32_(o, "sessionExpiryInterval")?
         .or(props.session_expiry_interval)
         .unwrap_or(0);

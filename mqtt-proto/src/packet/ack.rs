@@ -27,6 +27,10 @@ pub(crate) trait Ack: Sized {
 /// Validates and returns the remaining length, choosing the shortest form.
 pub(crate) fn body_len<A: Ack>(ack: &A, v: ProtocolVersion) -> Result<usize, EncodeError> {
     let (_, reason_code, props) = ack.parts();
+    // The common case, valid in every version: Success without properties is the packet id alone.
+    if reason_code == ReasonCode::SUCCESS && props.is_empty() {
+        return Ok(2);
+    }
     parts_len(A::TYPE, reason_code, props, v)
 }
 

@@ -20,6 +20,7 @@ mod subscribe;
 mod unsuback;
 mod unsubscribe;
 
+use alloc::boxed::Box;
 use core::fmt;
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
@@ -151,14 +152,13 @@ impl fmt::Display for PacketType {
 /// assert_eq!(&buf[..], [0x40, 0x02, 0x00, 0x07]);
 /// assert_eq!(Packet::decode(ProtocolVersion::V5, buf.freeze()).unwrap(), ack);
 /// ```
-// CONNECT carries two property lists (its own and the Will's), so it is about twice as large as
-// the next variant. Boxing it would cost an allocation per CONNECT for no gain: packets are
-// short-lived values, and CONNECT is sent once per connection.
-#[allow(clippy::large_enum_variant)]
+// CONNECT is boxed: it is more than twice as large as the next variant (client id, Will, user
+// name, password) and is sent once per connection, while every PUBACK or PINGREQ would otherwise
+// initialise and move a CONNECT-sized value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Packet {
-    /// CONNECT.
-    Connect(Connect),
+    /// CONNECT (boxed: the largest packet, once per connection).
+    Connect(Box<Connect>),
     /// CONNACK.
     ConnAck(ConnAck),
     /// PUBLISH.
@@ -244,6 +244,7 @@ impl Packet {
     ///
     /// CONNECT is encoded in its own [`Connect::protocol`] version; `v` is ignored for it (as in
     /// [`Packet::decode`]).
+    #[inline]
     pub fn encode(&self, v: ProtocolVersion, buf: &mut BytesMut) -> Result<usize, EncodeError> {
         self.encode_with_limit(v, u32::MAX, buf)
     }
@@ -270,9 +271,15 @@ impl Packet {
         }
         buf.reserve(total);
         let start = buf.len();
-        buf.put_u8(((self.packet_type() as u8) << 4) | self.flags());
-        // `frame_len` checked that `body` fits a Variable Byte Integer.
-        wire::write_varint(buf, body as u32);
+        let first = ((self.packet_type() as u8) << 4) | self.flags();
+        if body < 0x80 {
+            // The common short packet: the whole fixed header in one write.
+            buf.put_slice(&[first, body as u8]);
+        } else {
+            buf.put_u8(first);
+            // `frame_len` checked that `body` fits a Variable Byte Integer.
+            wire::write_varint(buf, body as u32);
+        }
         self.write_body(v, buf);
         debug_assert_eq!(
             buf.len() - start,
@@ -308,7 +315,7 @@ impl Packet {
         body.advance(header_len);
         let mut r = Reader::new(body);
         let packet = match packet_type {
-            PacketType::Connect => Self::Connect(Connect::decode_body(&mut r)?),
+            PacketType::Connect => Self::Connect(Box::new(Connect::decode_body(&mut r)?)),
             PacketType::ConnAck => Self::ConnAck(ConnAck::decode_body(v, &mut r)?),
             PacketType::Publish => Self::Publish(Publish::decode_body(v, flags, &mut r)?),
             PacketType::PubAck => Self::PubAck(ack::decode_body(v, &mut r)?),

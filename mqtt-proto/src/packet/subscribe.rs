@@ -149,7 +149,7 @@ impl Subscribe {
         } else {
             Properties::default()
         };
-        let mut filters = Vec::new();
+        let mut filters = Vec::with_capacity(count_entries(r.peek_rest()));
         while !r.is_empty() {
             let filter =
                 TopicFilter::try_from(r.read_string()?).map_err(DecodeError::InvalidTopicFilter)?;
@@ -170,4 +170,20 @@ impl Subscribe {
             properties,
         })
     }
+}
+
+/// The number of (string, options byte) entries in a SUBSCRIBE payload, to allocate the filter
+/// list once: follows the length prefixes only (validation is `decode_body`'s), stopping at the
+/// first entry that does not fit.
+fn count_entries(mut payload: &[u8]) -> usize {
+    let mut n = 0;
+    while let [hi, lo, rest @ ..] = payload {
+        let entry = usize::from(u16::from_be_bytes([*hi, *lo])) + 1;
+        let Some(next) = rest.get(entry..) else {
+            break;
+        };
+        payload = next;
+        n += 1;
+    }
+    n
 }

@@ -444,7 +444,7 @@ impl Session {
         let connect = self.build_connect(clean_start);
         self.state = State::Connecting;
         if self
-            .send(now, Packet::Connect(connect), PROTOCOL_MAX_PACKET)
+            .send(now, Packet::Connect(Box::new(connect)), PROTOCOL_MAX_PACKET)
             .is_err()
         {
             // The configuration was validated; an encode failure here (e.g. an oversize will)
@@ -585,8 +585,10 @@ impl Session {
         if !self.config.version.is_v5() && !properties.is_empty() {
             return Err(UsageError::NotInVersion("publish properties"));
         }
-        // The session chooses aliases.
-        properties.topic_alias = None;
+        // The session chooses aliases (`values_mut`: no allocation for an empty list).
+        if let Some(values) = properties.values_mut() {
+            values.topic_alias = None;
+        }
         if self.ever_connected {
             if qos > self.limits.maximum_qos {
                 return Err(UsageError::QoSNotSupported {
@@ -1182,7 +1184,9 @@ impl Session {
                         // exchange ends; only QoS 1 ones are dropped.
                         Err(PublishError::Expired) if !expired_ok => {
                             let mut m = msg.clone();
-                            m.publish.properties.message_expiry_interval = None;
+                            if let Some(values) = m.publish.properties.values_mut() {
+                                values.message_expiry_interval = None;
+                            }
                             let _ = self.transmit_publish(now, &m, Some(id), true);
                         }
                         Err(error) => {
@@ -1292,7 +1296,8 @@ impl Session {
     fn on_publish(&mut self, now: Instant, mut p: Publish) {
         let v5 = self.config.version.is_v5();
         // Topic alias resolution (5.0 section 3.3.2.3.4).
-        if let Some(alias) = p.properties.topic_alias.take() {
+        let alias = p.properties.values_mut().and_then(|v| v.topic_alias.take());
+        if let Some(alias) = alias {
             if !v5 || alias == 0 || alias > self.config.topic_alias_maximum {
                 self.violation(
                     now,

@@ -21,6 +21,9 @@ const browser = await launchBrowser();
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 const cdp = await page.context().newCDPSession(page);
 await cdp.send('Performance.enable');
+// The wasm instance (Trunk's loader announces it), to read its linear memory: the
+// model lives there, not in the JS heap.
+await page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; }));
 await page.goto(`${site.url}/?broker=${encodeURIComponent(BROKER_WS)}`);
 await page.click('#connect-button');
 await page.locator('#link-status', { hasText: 'Connected' }).waitFor({ timeout: 20_000 });
@@ -47,11 +50,13 @@ let exited = false;
 const done = new Promise((ok) => load.on('exit', () => { exited = true; ok(); }));
 // JS heap every 10 s: it must stay flat once the memory budget is full.
 const heap = [];
+const wasmMem = [];
 while (!exited) {
   await Promise.race([done, new Promise((ok) => setTimeout(ok, 10_000))]);
   await cdp.send('HeapProfiler.collectGarbage');
   const m = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]));
   heap.push(+(m.JSHeapUsedSize / 1048576).toFixed(1));
+  wasmMem.push(await page.evaluate(() => +(window.__wasm.memory.buffer.byteLength / 1048576).toFixed(1)));
 }
 const wall = (Date.now() - started) / 1000;
 const sent = Number(/sent (\d+)/.exec(loadOut)?.[1] ?? 0);
@@ -74,7 +79,7 @@ await page.click('#tab-messages');
 await page.locator('#message-list tbody tr').first().waitFor({ timeout: 30_000 });
 const messagesTabMs = Date.now() - t0;
 const result = {
-  rate: Number(RATE), topics: Number(TOPICS), seconds: SECONDS, wall, catchUpMs, heapMiBEvery10s: heap,
+  rate: Number(RATE), topics: Number(TOPICS), seconds: SECONDS, wall, catchUpMs, heapMiBEvery10s: heap, wasmMemoryMiBEvery10s: wasmMem,
   load: loadOut.trim(),
   fps: +(probe.frames / probe.span).toFixed(1),
   longTasks: probe.longTasks, longestTaskMs: Math.round(probe.longestTask),
