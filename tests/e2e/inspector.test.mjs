@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { launchBrowser, serveStatic, BROKER_WS, ARTIFACTS } from './lib/harness.mjs';
 
@@ -140,8 +140,11 @@ test('a hostile payload and topic render as inert text', async () => {
   const evil = '<img src=x onerror=alert(1)>';
   await mosquittoPub(`${base}/xss/<b>bold</b>`, evil);
   await page.click('#tab-messages');
-  const cell = page.locator('#message-list pre.payload', { hasText: evil });
-  await cell.first().waitFor({ timeout: 10_000 });
+  const row = page.locator('#message-list .vrow', { hasText: evil });
+  await row.first().waitFor({ timeout: 10_000 });
+  await row.first().click(); // the detail view renders the payload in full
+  await page.locator('#message-detail pre.payload', { hasText: evil }).waitFor();
+  assert.equal(await page.locator('#message-detail img').count(), 0, 'no <img> element in the detail');
   assert.equal(await page.locator('#message-list img').count(), 0, 'no <img> element was created');
   assert.equal(await page.locator('#message-list b').count(), 0, 'no <b> element from the topic');
   assert.deepEqual(errors, [], 'no dialog, no page error');
@@ -150,6 +153,21 @@ test('a hostile payload and topic render as inert text', async () => {
   assert.doesNotMatch(csp, /unsafe-inline/);
   assert.deepEqual(await page.evaluate(() => window.__cspViolations ?? []), [], 'no CSP violation');
   await page.screenshot({ path: `${ARTIFACTS}/inspector-messages.png` });
+});
+
+test('the message list renders only the rows in view and scrolls through all of them', async () => {
+  const lines = Array.from({ length: 400 }, (_, i) => `n${i}`).join('\n');
+  const r = spawnSync('mosquitto_pub', ['-h', TCP_HOST, '-p', TCP_PORT, '-t', `${base}/many`, '-l'], { input: lines, timeout: 10_000 });
+  assert.equal(r.status, 0, String(r.stderr));
+  await page.fill('#message-filter', `${base}/many`);
+  await page.locator('.messages p.muted', { hasText: '(400 match)' }).waitFor({ timeout: 10_000 });
+  const rendered = await page.locator('#message-list .vrow').count();
+  assert.ok(rendered > 10 && rendered <= 60, `rendered ${rendered} of 400 rows`);
+  assert.match(await page.locator('#message-list .vrow').first().textContent(), /n399/, 'newest first');
+  await page.locator('#message-list').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await page.locator('#message-list .vrow', { hasText: /n0$/ }).waitFor({ timeout: 5_000 });
+  assert.ok(await page.locator('#message-list .vrow').count() <= 60);
+  await page.fill('#message-filter', '');
 });
 
 test('saved profiles keep the password only when opted in; a second connection runs beside the first', async () => {
@@ -195,9 +213,10 @@ test('5.0 publish properties round-trip and a will from the form fires when a co
   await first.locator('#publish-button').click();
   assert.equal(await first.locator('#action-error').count(), 0, await first.locator('#action-error').allTextContents().then(String));
   await first.locator('#tab-messages').click();
-  const row = first.locator('#message-list tr', { hasText: `${base}/props` }).first();
+  const row = first.locator('#message-list .vrow', { hasText: `${base}/props` }).first();
   await row.waitFor({ timeout: 10_000 });
-  const props = await row.locator('.props').innerText();
+  await row.click();
+  const props = await first.locator('#message-detail .props').innerText();
   assert.match(props, /content-type: text\/plain/);
   assert.match(props, /correlation: ca fe/);
   assert.match(props, /origin: e2e\s+trace: 1\s+origin: again/, 'user properties in wire order with repeats');
@@ -212,7 +231,7 @@ test('5.0 publish properties round-trip and a will from the form fires when a co
   await third.locator('#link-status', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
   await page.getByRole('button', { name: 'Close connection 3' }).click();
   await page.getByRole('tab', { name: 'Connection 1' }).click();
-  await first.locator('#message-list tr', { hasText: `${base}/will` }).locator('pre.payload', { hasText: 'gone' })
+  await first.locator('#message-list .vrow', { hasText: `${base}/will` }).locator('.payload', { hasText: 'gone' })
     .waitFor({ timeout: 10_000 });
   assert.deepEqual(errors, []);
 });

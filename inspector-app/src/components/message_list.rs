@@ -15,21 +15,29 @@ pub struct MessageListProps {
     pub conn: ConnectionHandle,
 }
 
-/// Rows rendered at once (the window); older ones page in with "older".
-const WINDOW: usize = 100;
+/// Height of one row in px (`.vrow` in the stylesheet).
+const ROW_PX: f64 = 24.0;
+/// Rows rendered at once: enough to fill a tall list, the rest is spacer.
+const RENDERED: usize = 60;
 
 /// The message list panel.
 #[function_component(MessageList)]
 pub fn message_list(props: &MessageListProps) -> Html {
     let filter = use_state(String::new);
     let view = use_state(|| PayloadView::Text);
-    let offset = use_state(|| 0usize);
+    let scroll_top = use_state(|| 0.0f64);
+    let list = use_node_ref();
+    let selected = use_state(|| None::<MessageRecord>);
     let model = props.conn.store().model();
     let on_filter = {
-        let (filter, offset) = (filter.clone(), offset.clone());
+        let (filter, scroll_top, list) = (filter.clone(), scroll_top.clone(), list.clone());
         Callback::from(move |e: InputEvent| {
             filter.set(e.target_unchecked_into::<HtmlInputElement>().value());
-            offset.set(0);
+            // A new filter shows its newest matches: back to the top.
+            if let Some(el) = list.cast::<web_sys::Element>() {
+                el.set_scroll_top(0);
+            }
+            scroll_top.set(0.0);
         })
     };
     let on_view = {
@@ -49,21 +57,24 @@ pub fn message_list(props: &MessageListProps) -> Html {
             )
         })
     };
+    // Newest first. Only the rows in view are rendered; spacers stand in for the
+    // rest, so the list scrolls through every kept message at the cost of ~60 rows.
     let matching: Vec<&MessageRecord> = model
         .messages
         .iter()
         .rev()
         .filter(|m| filter.is_empty() || m.topic.contains(filter.as_str()))
-        .skip(*offset)
-        .take(WINDOW)
         .collect();
-    let older = {
-        let offset = offset.clone();
-        Callback::from(move |_| offset.set(*offset + WINDOW))
-    };
-    let newer = {
-        let offset = offset.clone();
-        Callback::from(move |_| offset.set(offset.saturating_sub(WINDOW)))
+    let first = ((*scroll_top / ROW_PX) as usize).min(matching.len().saturating_sub(1));
+    let shown = &matching[first.min(matching.len())..(first + RENDERED).min(matching.len())];
+    let below = matching.len().saturating_sub(first + shown.len());
+    let on_scroll = {
+        let scroll_top = scroll_top.clone();
+        Callback::from(move |e: Event| {
+            scroll_top.set(f64::from(
+                e.target_unchecked_into::<web_sys::Element>().scroll_top(),
+            ))
+        })
     };
     let export = |json: bool| {
         let conn = props.conn.clone();
@@ -116,27 +127,31 @@ pub fn message_list(props: &MessageListProps) -> Html {
                 <label class="button">{ "Import…" }<input id="import-log" type="file" accept=".ndjson,.json,application/x-ndjson" onchange={import} hidden=true /></label>
                 <span class="muted">{ format!("{} kept", model.messages.len()) }</span>
             </div>
-            <table id="message-list" class="grid">
-                <thead><tr><th>{ "time" }</th><th>{ "topic" }</th><th>{ "QoS" }</th><th>{ "payload" }</th><th>{ "properties" }</th></tr></thead>
-                <tbody>
-                { for matching.iter().map(|m| html! {
-                    <tr>
-                        <td class="t">{ m.at_ms }</td>
-                        <td><code class="topic">{ &m.topic }</code>{ if m.retain { " R" } else { "" } }</td>
-                        <td>{ m.qos as u8 }</td>
-                        <td>
-                            <button class="link copy" title="copy the payload" aria-label="Copy payload" onclick={copy(render_payload(&m.payload, *view, usize::MAX))}>{ "⧉" }</button>
-                            <pre class="payload">{ render_payload(&m.payload, *view, 2000) }</pre>
-                        </td>
-                        <td class="props">{ properties(m) }</td>
-                    </tr>
+            <div id="message-list" ref={list.clone()} class="vlist" onscroll={on_scroll} role="list" aria-label="Received messages, newest first">
+                // Spacers are SVGs sized by attribute: the CSP forbids inline styles.
+                <svg class="spacer" width="1" height={(first as f64 * ROW_PX).to_string()} aria-hidden="true" />
+                { for shown.iter().map(|m| {
+                    let pick = { let selected = selected.clone(); let m = (*m).clone(); Callback::from(move |_| selected.set(Some(m.clone()))) };
+                    html! {
+                        <div class="vrow" role="listitem" onclick={pick}>
+                            <span class="t">{ m.at_ms }</span>
+                            <code class="topic">{ &m.topic }</code>
+                            <span class="flags">{ format!("Q{}{}", m.qos as u8, if m.retain { " R" } else { "" }) }</span>
+                            <span class="payload">{ render_payload(&m.payload, *view, 200) }</span>
+                        </div>
+                    }
                 }) }
-                </tbody>
-            </table>
-            <div class="row">
-                if *offset > 0 { <button onclick={newer}>{ "newer" }</button> }
-                if matching.len() == WINDOW { <button onclick={older}>{ "older" }</button> }
+                <svg class="spacer" width="1" height={(below as f64 * ROW_PX).to_string()} aria-hidden="true" />
             </div>
+            <p class="muted">{ format!("{} of {} shown ({} match)", shown.len(), model.messages.len(), matching.len()) }</p>
+            if let Some(m) = (*selected).clone() {
+                <div id="message-detail" class="message-detail">
+                    <h3><code>{ &m.topic }</code>{ format!(" · QoS {}{} · {} bytes", m.qos as u8, if m.retain { " · retained" } else { "" }, m.payload.len()) }</h3>
+                    <button class="link copy" title="copy the payload" aria-label="Copy payload" onclick={copy(render_payload(&m.payload, *view, usize::MAX))}>{ "⧉ copy" }</button>
+                    <pre class="payload">{ render_payload(&m.payload, *view, 20_000) }</pre>
+                    <div class="props">{ properties(&m) }</div>
+                </div>
+            }
         </section>
     }
 }

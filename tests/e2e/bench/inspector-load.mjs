@@ -76,7 +76,7 @@ await cdp.send('HeapProfiler.collectGarbage');
 const received = await page.locator('#stats dd').nth(4).textContent();
 const t0 = Date.now();
 await page.click('#tab-messages');
-await page.locator('#message-list tbody tr').first().waitFor({ timeout: 30_000 });
+await page.locator('#message-list .vrow').first().waitFor({ timeout: 30_000 });
 const messagesTabMs = Date.now() - t0;
 const result = {
   rate: Number(RATE), topics: Number(TOPICS), seconds: SECONDS, wall, catchUpMs, heapMiBEvery10s: heap, wasmMemoryMiBEvery10s: wasmMem,
