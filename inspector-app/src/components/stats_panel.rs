@@ -59,6 +59,14 @@ pub fn stats_panel(props: &StatsPanelProps) -> Html {
             .collect()
     };
     let b = model.budget;
+    let recent = model.round_trips(60);
+    let rtt_peak = recent.iter().copied().max().unwrap_or(1).max(1) as f64;
+    let rtt_points: String = recent
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, ms)| format!("{},{:.1} ", i * 4, 40.0 - *ms as f64 / rtt_peak * 40.0))
+        .collect();
     let mut rtt = model.round_trips(200);
     rtt.sort_unstable();
     let pct = |p: usize| {
@@ -84,6 +92,10 @@ pub fn stats_panel(props: &StatsPanelProps) -> Html {
             <svg class="spark" viewBox={format!("0 0 {} 40", HISTORY * 4)} role="img" aria-label="messages per second, last minute">
                 <polyline class="in" points={points(|r| r.0)} fill="none" />
                 <polyline class="out" points={points(|r| r.1)} fill="none" />
+            </svg>
+            <svg class="spark rtt" viewBox={format!("0 0 {} 40", 60 * 4)} role="img"
+                 aria-label={format!("round-trip times of the last {} QoS 1/2 publishes, peak {rtt_peak} ms", recent.len())}>
+                <polyline class="rtt" points={rtt_points} fill="none" />
             </svg>
         </section>
     }
