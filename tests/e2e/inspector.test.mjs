@@ -145,6 +145,11 @@ test('a hostile payload and topic render as inert text', async () => {
   await row.first().click(); // the detail view renders the payload in full
   await page.locator('#message-detail pre.payload', { hasText: evil }).waitFor();
   assert.equal(await page.locator('#message-detail img').count(), 0, 'no <img> element in the detail');
+  // Markup in 5.0 user properties stays text too.
+  await mosquittoPub(`${base}/xss/props`, 'p', '-D', 'publish', 'user-property', '<i>k</i>', '<img src=y onerror=alert(4)>');
+  await page.locator('#message-list .vrow', { hasText: `${base}/xss/props` }).first().click();
+  await page.locator('#message-detail .props', { hasText: '<i>k</i>: <img src=y onerror=alert(4)>' }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('#message-detail img, #message-detail i').count(), 0, 'no element from a user property');
   assert.equal(await page.locator('#message-list img').count(), 0, 'no <img> element was created');
   assert.equal(await page.locator('#message-list b').count(), 0, 'no <b> element from the topic');
   assert.deepEqual(errors, [], 'no dialog, no page error');
@@ -253,4 +258,39 @@ test('a broker that sends a malformed packet: the violation is named, DISCONNECT
   await ws.locator('#packet-list .packet-name', { hasText: 'DISCONNECT' }).first().waitFor({ timeout: 10_000 });
   await ws.locator('#connect-button', { hasText: 'Disconnect' }).click();
   await page.screenshot({ path: `${ARTIFACTS}/inspector-violation.png` });
+});
+
+test('markup in a server reason string stays text; an exported trace carries no password', async () => {
+  const FAULT = process.env.MQTT_FAULT_WS_URL;
+  const AUTH = process.env.MQTT_WS_AUTH_URL;
+  assert.ok(FAULT && AUTH, 'run the tests with scripts/test.sh (fault peer and auth listener)');
+  await page.click('#add-connection');
+  const ws = page.locator('.workspace:not([hidden])');
+  await ws.locator('#broker-url').fill(`${FAULT}/server-disconnect-0x8b`);
+  await ws.locator('#connect-button').click();
+  const line = ws.locator('#timeline li', { hasText: 'server sent DISCONNECT' }).first();
+  await line.waitFor({ timeout: 10_000 });
+  assert.match(await line.textContent(), /fault-peer says <b>no<\/b> <img src=x onerror=alert\(3\)>/);
+  assert.equal(await ws.locator('#timeline img, #timeline b').count(), 0, 'no element from the reason string');
+  await ws.locator('#connect-button', { hasText: 'Disconnect' }).click();
+
+  // Credentials (over ws:// to the local auth listener), then export the trace.
+  await page.click('#add-connection');
+  const auth = page.locator('.workspace:not([hidden])');
+  await auth.locator('#broker-url').fill(AUTH);
+  await auth.locator('#username').fill('demo');
+  await auth.locator('#password').fill('demo-pass');
+  await auth.locator('#cleartext-warning').waitFor();
+  await auth.locator('#connect-button').click();
+  await auth.locator('#link-status', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  await auth.locator('#tab-packets').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), auth.getByRole('button', { name: 'Export trace' }).click()]);
+  const text = await new Promise((ok, no) => {
+    download.createReadStream().then((s) => { let t = ''; s.on('data', (c) => (t += c)); s.on('end', () => ok(t)); s.on('error', no); }, no);
+  });
+  assert.match(text, /"packet":"CONNECT"/);
+  assert.match(text, /redacted/);
+  assert.doesNotMatch(text, /demo-pass/, 'no password in clear');
+  assert.doesNotMatch(text, new RegExp(Buffer.from('demo-pass').toString('hex').match(/../g).join(' ')), 'no password in hex');
+  assert.deepEqual(errors, [], 'no dialog, no page error');
 });

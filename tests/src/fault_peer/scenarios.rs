@@ -75,7 +75,8 @@ pub const UNEXPECTED_KINDS: [&str; 7] = [
     "session-present",
 ];
 /// The Reason String of refusals and server DISCONNECTs.
-pub const REASON_STRING: &str = "fault-peer says no";
+/// Carries markup on purpose: whatever shows it must render it as text.
+pub const REASON_STRING: &str = "fault-peer says <b>no</b> <img src=x onerror=alert(3)>";
 /// The Server Reference of `server-disconnect-*` and of refusals 0x9C / 0x9D.
 pub const SERVER_REFERENCE: &str = "127.0.0.1:1884";
 /// The topic of the PUBLISH that shows a connection is still usable.
