@@ -108,7 +108,10 @@ impl Driver {
 /// Runs a command on the driver without draining, and drains once in a microtask:
 /// every command issued in the same JavaScript task (say, a loop of `publish`
 /// calls) goes out in one WebSocket message.
-pub(crate) fn with_driver_deferred<R>(driver: &Rc<RefCell<Driver>>, input: impl FnOnce(&mut Driver) -> R) -> R {
+pub(crate) fn with_driver_deferred<R>(
+    driver: &Rc<RefCell<Driver>>,
+    input: impl FnOnce(&mut Driver) -> R,
+) -> R {
     let (result, schedule) = {
         let Ok(mut d) = driver.try_borrow_mut() else {
             // Unreachable by construction: listeners run after the borrow ends.
