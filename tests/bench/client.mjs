@@ -14,7 +14,8 @@
 //
 //   node tests/bench/client.mjs   (env: MQTT_WS_URL, BENCH_SITE: a directory with
 //     node_modules/@mqtt-wasm/client, mqtt.esm.js and vendor.js; BENCH_ROUNDS=3,
-//     BENCH_QUICK=1 for small N, BENCH_PROFILE=1 to profile the throughput cases)
+//     BENCH_QUICK=1 for small N, BENCH_PROFILE=1 to profile the throughput cases,
+//     BENCH_HEAP_N=1000000 for the heap measurement over a million messages)
 // Prints one JSON document on stdout.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -310,7 +311,7 @@ try {
 
   // JS heap after 100,000 received messages: a fresh page per implementation.
   out.heap = {};
-  const N_HEAP = k(100_000);
+  const N_HEAP = Number(process.env.BENCH_HEAP_N ?? k(100_000));
   for (const name of PARTS.has('heap') ? ['ours', 'mqttjs'] : []) {
     page = await openPage(browser, `${site.url}/client.html`);
     const cdp = await page.context().newCDPSession(page);

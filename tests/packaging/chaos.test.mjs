@@ -7,13 +7,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect } from 'node:net';
-import { consumerProject, launchBrowser, serveStatic, watchPage, WS_URL } from './lib.mjs';
+import { openConsumerPage, WS_URL } from './lib.mjs';
 
 const N = Number(process.env.CHAOS_MESSAGES ?? '1500'); // per QoS level
-const PAGE = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
-<script type="importmap">{ "imports": { "@mqtt-wasm/client": "./node_modules/@mqtt-wasm/client/index.js" } }</script>
-<script type="module">import * as mqtt from '@mqtt-wasm/client'; window.mqtt = mqtt; window.loaded = true;</script>`;
-
 /** xorshift32: the same cut points every run. */
 function rng(seed) {
   let x = seed >>> 0 || 1;
@@ -51,24 +47,16 @@ async function cuttingProxy(target, seed) {
   return state;
 }
 
-let project, server, browser, page, problems, proxy;
+let server, browser, page, problems, close, proxy;
 
 before(async () => {
   const u = new URL(WS_URL);
   proxy = await cuttingProxy({ host: u.hostname, port: Number(u.port) }, 20261125);
-  project = await consumerProject('chaos', { 'index.html': PAGE });
-  server = await serveStatic(project.dir);
-  browser = await launchBrowser();
-  page = await browser.newPage();
-  problems = watchPage(page);
-  await page.goto(`${server.url}/index.html`);
-  await page.waitForFunction(() => window.loaded === true, null, { timeout: 10_000 });
+  ({ server, browser, page, problems, close } = await openConsumerPage('chaos'));
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
-  await project?.remove();
+  await close?.();
   await proxy?.close();
 });
 

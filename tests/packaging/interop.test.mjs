@@ -7,14 +7,10 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { Aedes } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
-import { consumerProject, launchBrowser, serveStatic, watchPage, WS_URL } from './lib.mjs';
+import { openConsumerPage, WS_URL } from './lib.mjs';
 
 const BROKER = process.env.MQTT_INTEROP_BROKER ?? 'aedes';
-const PAGE = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
-<script type="importmap">{ "imports": { "@mqtt-wasm/client": "./node_modules/@mqtt-wasm/client/index.js" } }</script>
-<script type="module">import * as mqtt from '@mqtt-wasm/client'; window.mqtt = mqtt; window.loaded = true;</script>`;
-
-let project, server, browser, page, problems, brokerUrl, stopBroker;
+let server, browser, page, problems, close, brokerUrl, stopBroker;
 
 async function startAedes() {
   const aedes = await Aedes.createBroker();
@@ -43,19 +39,11 @@ before(async () => {
   } else {
     throw new Error(`MQTT_INTEROP_BROKER=${BROKER}: use aedes or mosquitto`);
   }
-  project = await consumerProject('interop', { 'index.html': PAGE });
-  server = await serveStatic(project.dir);
-  browser = await launchBrowser();
-  page = await browser.newPage();
-  problems = watchPage(page);
-  await page.goto(`${server.url}/index.html`);
-  await page.waitForFunction(() => window.loaded === true, null, { timeout: 10_000 });
+  ({ server, browser, page, problems, close } = await openConsumerPage('interop'));
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
-  await project?.remove();
+  await close?.();
   await stopBroker?.();
 });
 

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-export { launchBrowser, serveStatic } from '../e2e/lib/harness.mjs';
+import { launchBrowser, serveStatic } from '../e2e/lib/harness.mjs';
+
+export { launchBrowser, serveStatic };
 
 export const TARBALL = process.env.NPM_TARBALL;
 export const WS_URL = process.env.MQTT_WS_URL;
@@ -39,4 +41,29 @@ export function watchPage(page) {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   return problems;
+}
+
+/** A plain page that imports the installed package as `window.mqtt` (import map, no bundler). */
+export const IMPORT_PAGE = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
+<script type="importmap">{ "imports": { "@mqtt-wasm/client": "./node_modules/@mqtt-wasm/client/index.js" } }</script>
+<script type="module">import * as mqtt from '@mqtt-wasm/client'; window.mqtt = mqtt; window.loaded = true;</script>`;
+
+/**
+ * A consumer project holding `html` as index.html, served on loopback and open in
+ * headless Chromium once the module has loaded. `close()` tears it all down.
+ */
+export async function openConsumerPage(name, html = IMPORT_PAGE) {
+  const project = await consumerProject(name, { 'index.html': html });
+  const server = await serveStatic(project.dir);
+  const browser = await launchBrowser();
+  const page = await browser.newPage();
+  const problems = watchPage(page);
+  await page.goto(`${server.url}/index.html`);
+  await page.waitForFunction(() => window.loaded === true, null, { timeout: 10_000 });
+  const close = async () => {
+    await browser.close();
+    await server.close();
+    await project.remove();
+  };
+  return { project, server, browser, page, problems, close };
 }

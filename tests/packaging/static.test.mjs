@@ -2,7 +2,7 @@
 // installed package. Connects to Mosquitto over WebSocket from headless Chromium.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { consumerProject, launchBrowser, serveStatic, watchPage, WS_AUTH_URL, WS_URL } from './lib.mjs';
+import { openConsumerPage, WS_AUTH_URL, WS_URL } from './lib.mjs';
 
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
@@ -15,22 +15,14 @@ const PAGE = `<!doctype html>
   window.loaded = true;
 </script>`;
 
-let project, server, browser, page, problems;
+let page, problems, close;
 
 before(async () => {
-  project = await consumerProject('static', { 'index.html': PAGE });
-  server = await serveStatic(project.dir);
-  browser = await launchBrowser();
-  page = await browser.newPage();
-  problems = watchPage(page);
-  await page.goto(`${server.url}/index.html`);
-  await page.waitForFunction(() => window.loaded === true, null, { timeout: 10_000 });
+  ({ page, problems, close } = await openConsumerPage('static', PAGE));
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
-  await project?.remove();
+  await close?.();
 });
 
 /** Runs `fn(url, authUrl)` in the page; every wait inside is bounded by `within`. */
