@@ -169,6 +169,10 @@ test('the message list renders only the rows in view and scrolls through all of 
   const rendered = await page.locator('#message-list .vrow').count();
   assert.ok(rendered > 10 && rendered <= 60, `rendered ${rendered} of 400 rows`);
   assert.match(await page.locator('#message-list .vrow').first().textContent(), /n399/, 'newest first');
+  // Keyboard: a focused row opens in the detail pane with Enter.
+  await page.locator('#message-list .vrow').nth(1).focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#message-detail pre.payload', { hasText: 'n398' }).waitFor({ timeout: 5_000 });
   await page.locator('#message-list').evaluate((el) => { el.scrollTop = el.scrollHeight; });
   await page.locator('#message-list .vrow', { hasText: /n0$/ }).waitFor({ timeout: 5_000 });
   assert.ok(await page.locator('#message-list .vrow').count() <= 60);

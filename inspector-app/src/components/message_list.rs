@@ -131,9 +131,11 @@ pub fn message_list(props: &MessageListProps) -> Html {
                 // Spacers are SVGs sized by attribute: the CSP forbids inline styles.
                 <svg class="spacer" width="1" height={(first as f64 * ROW_PX).to_string()} aria-hidden="true" />
                 { for shown.iter().map(|m| {
-                    let pick = { let selected = selected.clone(); let m = (*m).clone(); Callback::from(move |_| selected.set(Some(m.clone()))) };
+                    let pick = { let selected = selected.clone(); let m = (*m).clone(); Callback::from(move |(): ()| selected.set(Some(m.clone()))) };
+                    let key = { let pick = pick.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); pick.emit(()) }) };
+                    let pick = pick.reform(|_: MouseEvent| ());
                     html! {
-                        <div class="vrow" role="listitem" onclick={pick}>
+                        <div class="vrow" role="listitem" tabindex="0" onclick={pick} onkeydown={key}>
                             <span class="t">{ m.at_ms }</span>
                             <code class="topic">{ &m.topic }</code>
                             <span class="flags">{ format!("Q{}{}", m.qos as u8, if m.retain { " R" } else { "" }) }</span>

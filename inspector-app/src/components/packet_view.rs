@@ -53,10 +53,11 @@ pub fn packet_view(props: &PacketViewProps) -> Html {
                     <tbody>
                     { for model.trace.iter().rev().take(SHOWN).map(|p| {
                         let seq = p.seq;
-                        let click = { let cb = props.on_select.clone(); Callback::from(move |_| cb.emit(seq)) };
+                        let click = { let cb = props.on_select.clone(); Callback::from(move |_: MouseEvent| cb.emit(seq)) };
+                        let key = { let cb = props.on_select.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); cb.emit(seq) }) };
                         let sent = p.direction == Direction::Sent;
                         html! {
-                            <tr class={classes!(if sent { "out" } else { "in" }, (selected.map(|s| s.seq) == Some(seq)).then_some("selected"))} onclick={click}>
+                            <tr class={classes!(if sent { "out" } else { "in" }, (selected.map(|s| s.seq) == Some(seq)).then_some("selected"))} tabindex="0" onclick={click} onkeydown={key}>
                                 <td>{ seq }</td><td>{ p.at_ms }</td><td>{ if sent { "→" } else { "←" } }</td>
                                 <td class="packet-name">{ p.name() }</td><td>{ p.raw.len() }</td>
                             </tr>
