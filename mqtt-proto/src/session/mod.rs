@@ -1381,17 +1381,33 @@ impl Session {
     }
 
     fn on_puback(&mut self, now: Instant, ack: PubAck) {
-        if self.outgoing_state(ack.packet_id) != Some(OutgoingState::AwaitingPubAck) {
-            self.violation(
-                now,
-                ProtocolViolation::protocol("PUBACK for a packet id not awaiting one"),
-            );
+        self.complete_outgoing(
+            now,
+            ack.packet_id,
+            OutgoingState::AwaitingPubAck,
+            ack.reason_code,
+            "PUBACK for a packet id not awaiting one",
+        );
+    }
+
+    /// The last acknowledgement of an outgoing exchange (PUBACK, PUBCOMP): the id must
+    /// be in `expected`, then the publish completes and queued ones may go.
+    fn complete_outgoing(
+        &mut self,
+        now: Instant,
+        id: PacketId,
+        expected: OutgoingState,
+        reason: ReasonCode,
+        violation: &'static str,
+    ) {
+        if self.outgoing_state(id) != Some(expected) {
+            self.violation(now, ProtocolViolation::protocol(violation));
             return;
         }
-        if let Some(entry) = self.remove_inflight(ack.packet_id) {
+        if let Some(entry) = self.remove_inflight(id) {
             self.push_event(Event::PublishCompleted {
                 token: entry.msg.token,
-                reason: ack.reason_code,
+                reason,
             });
         }
         self.flush_queue(now);
@@ -1452,20 +1468,13 @@ impl Session {
     }
 
     fn on_pubcomp(&mut self, now: Instant, comp: PubComp) {
-        if self.outgoing_state(comp.packet_id) != Some(OutgoingState::AwaitingPubComp) {
-            self.violation(
-                now,
-                ProtocolViolation::protocol("PUBCOMP for a packet id not awaiting one"),
-            );
-            return;
-        }
-        if let Some(entry) = self.remove_inflight(comp.packet_id) {
-            self.push_event(Event::PublishCompleted {
-                token: entry.msg.token,
-                reason: comp.reason_code,
-            });
-        }
-        self.flush_queue(now);
+        self.complete_outgoing(
+            now,
+            comp.packet_id,
+            OutgoingState::AwaitingPubComp,
+            comp.reason_code,
+            "PUBCOMP for a packet id not awaiting one",
+        );
     }
 
     fn on_suback(&mut self, now: Instant, ack: SubAck) {
