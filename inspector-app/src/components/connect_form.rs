@@ -18,51 +18,61 @@ pub struct ConnectFormProps {
     pub initial: Profile,
 }
 
+/// A callback that reads a value from the event (`read`) and stores it in the
+/// profile (`set`): the one shape behind every field of the form.
+fn edit<E: 'static, V: 'static>(
+    profile: &UseStateHandle<Profile>,
+    read: fn(&E) -> V,
+    set: impl Fn(&mut Profile, V) + 'static,
+) -> Callback<E> {
+    let profile = profile.clone();
+    Callback::from(move |e: E| {
+        let mut p = (*profile).clone();
+        set(&mut p, read(&e));
+        profile.set(p);
+    })
+}
+
+/// A text input or textarea's value.
 fn text(
-    cb: impl Fn(&mut Profile, String) + 'static,
+    set: impl Fn(&mut Profile, String) + 'static,
     profile: &UseStateHandle<Profile>,
 ) -> Callback<InputEvent> {
-    let profile = profile.clone();
-    Callback::from(move |e: InputEvent| {
-        let target: web_sys::HtmlElement = e.target_unchecked_into();
-        let value = match target.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-            Some(t) => t.value(),
-            None => target.unchecked_into::<HtmlInputElement>().value(),
-        };
-        let mut p = (*profile).clone();
-        cb(&mut p, value);
-        profile.set(p);
-    })
+    edit(
+        profile,
+        |e: &InputEvent| {
+            let target: web_sys::HtmlElement = e.target_unchecked_into();
+            match target.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                Some(t) => t.value(),
+                None => target.unchecked_into::<HtmlInputElement>().value(),
+            }
+        },
+        set,
+    )
 }
 
+/// A `<select>`'s value.
 fn select(
-    cb: impl Fn(&mut Profile, String) + 'static,
+    set: impl Fn(&mut Profile, String) + 'static,
     profile: &UseStateHandle<Profile>,
 ) -> Callback<Event> {
-    let profile = profile.clone();
-    Callback::from(move |e: Event| {
-        let mut p = (*profile).clone();
-        cb(
-            &mut p,
-            e.target_unchecked_into::<HtmlSelectElement>().value(),
-        );
-        profile.set(p);
-    })
+    edit(
+        profile,
+        |e: &Event| e.target_unchecked_into::<HtmlSelectElement>().value(),
+        set,
+    )
 }
 
+/// A checkbox's state.
 fn check(
-    cb: impl Fn(&mut Profile, bool) + 'static,
+    set: impl Fn(&mut Profile, bool) + 'static,
     profile: &UseStateHandle<Profile>,
 ) -> Callback<Event> {
-    let profile = profile.clone();
-    Callback::from(move |e: Event| {
-        let mut p = (*profile).clone();
-        cb(
-            &mut p,
-            e.target_unchecked_into::<HtmlInputElement>().checked(),
-        );
-        profile.set(p);
-    })
+    edit(
+        profile,
+        |e: &Event| e.target_unchecked_into::<HtmlInputElement>().checked(),
+        set,
+    )
 }
 
 /// The connection form and status line.
@@ -143,24 +153,8 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
             }
         })
     };
-    let on_version = {
-        let profile = profile.clone();
-        Callback::from(move |e: Event| {
-            let sel: HtmlSelectElement = e.target_unchecked_into();
-            let mut p = (*profile).clone();
-            p.v5 = sel.value() == "5";
-            profile.set(p);
-        })
-    };
-    let on_clean = {
-        let profile = profile.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let mut p = (*profile).clone();
-            p.clean_start = input.checked();
-            profile.set(p);
-        })
-    };
+    let on_version = select(|p, v| p.v5 = v == "5", &profile);
+    let on_clean = check(|p, v| p.clean_start = v, &profile);
     let (badge, status) = match &model.status {
         LinkStatus::Idle => ("idle", "Not connected".to_string()),
         LinkStatus::Connecting => ("connecting", "Connecting…".to_string()),

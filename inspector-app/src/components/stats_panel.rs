@@ -28,7 +28,7 @@ pub fn stats_panel(props: &StatsPanelProps) -> Html {
     let model = props.conn.store().model();
     {
         let mut s = samples.borrow_mut();
-        if s.back().is_none_or(|(t, _)| props.now_ms >= t + 1000) {
+        if s.back().map_or(true, |(t, _)| props.now_ms >= t + 1000) {
             s.push_back((props.now_ms, model.counters));
             if s.len() > HISTORY + 1 {
                 s.pop_front();

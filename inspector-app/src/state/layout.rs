@@ -193,12 +193,10 @@ fn walk(w: &mut Walker<'_>, version: ProtocolVersion) -> Option<()> {
             }
             w.rest("payload: reason codes", Part::Payload);
         }
-        14 | 15 => {
+        14 | 15 if w.pos < w.bytes.len() => {
+            w.take(1, "reason code", vh)?;
             if w.pos < w.bytes.len() {
-                w.take(1, "reason code", vh)?;
-                if w.pos < w.bytes.len() {
-                    w.properties()?;
-                }
+                w.properties()?;
             }
         }
         _ => {}

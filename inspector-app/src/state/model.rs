@@ -322,15 +322,13 @@ impl ConnectionModel {
                     format!("reconnect attempt {attempt} in {delay_ms} ms"),
                 );
             }
-            Event::Ended => {
-                if !matches!(self.status, LinkStatus::Ended(_)) {
-                    let why = self
-                        .timeline
-                        .back()
-                        .map(|t| t.text.clone())
-                        .unwrap_or_else(|| "ended".into());
-                    self.status = LinkStatus::Ended(why);
-                }
+            Event::Ended if !matches!(self.status, LinkStatus::Ended(_)) => {
+                let why = self
+                    .timeline
+                    .back()
+                    .map(|t| t.text.clone())
+                    .unwrap_or_else(|| "ended".into());
+                self.status = LinkStatus::Ended(why);
             }
             Event::AuthChallenge { reason, .. } => {
                 self.timeline_push(

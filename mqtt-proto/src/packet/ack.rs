@@ -4,9 +4,9 @@
 
 use bytes::{BufMut, BytesMut};
 
-use super::{read_packet_id, read_reason_body, PacketType};
+use super::{read_packet_id, read_reason_body, reason_body_len, write_reason_body, PacketType};
 use crate::error::{DecodeError, EncodeError};
-use crate::properties::{Context, Properties};
+use crate::properties::Properties;
 use crate::reason_code::ReasonCode;
 use crate::types::{PacketId, ProtocolVersion};
 use crate::wire::Reader;
@@ -75,20 +75,8 @@ fn parts_len(
         }
         return Ok(2);
     }
-    if !reason_code.is_valid_for(packet_type) {
-        return Err(EncodeError::InvalidReasonCode {
-            packet_type,
-            code: reason_code.0,
-        });
-    }
-    let props_len = props.wire_len(Context::Packet(packet_type))?;
-    Ok(
-        match (reason_code == ReasonCode::SUCCESS, props.is_empty()) {
-            (true, true) => 2,
-            (false, true) => 3,
-            _ => 3 + props_len,
-        },
-    )
+    // The packet identifier, then the same shortest-form body as DISCONNECT and AUTH.
+    Ok(2 + reason_body_len(packet_type, reason_code, props)?)
 }
 
 fn write_parts(
@@ -99,15 +87,8 @@ fn write_parts(
     buf: &mut BytesMut,
 ) {
     buf.put_u16(packet_id.get());
-    if !v.is_v5() {
-        return;
-    }
-    let empty = props.is_empty();
-    if reason_code != ReasonCode::SUCCESS || !empty {
-        buf.put_u8(reason_code.0);
-    }
-    if !empty {
-        props.write(buf);
+    if v.is_v5() {
+        write_reason_body(reason_code, props, buf);
     }
 }
 

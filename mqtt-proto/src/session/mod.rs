@@ -1477,19 +1477,28 @@ impl Session {
         );
     }
 
+    /// How many filters the SUBSCRIBE (`subscribe`) or UNSUBSCRIBE sent with `id` carried;
+    /// `None`, after ending the connection with a protocol error, when no such request waits.
+    fn awaited_filters(&mut self, now: Instant, id: PacketId, subscribe: bool) -> Option<usize> {
+        let count = match self.control_sent.get(&id).map(|c| &c.kind) {
+            Some(ControlKind::Subscribe { filters, .. }) if subscribe => Some(filters.len()),
+            Some(ControlKind::Unsubscribe { filters, .. }) if !subscribe => Some(filters.len()),
+            _ => None,
+        };
+        if count.is_none() {
+            let what = if subscribe {
+                "SUBACK for a packet id not awaiting one"
+            } else {
+                "UNSUBACK for a packet id not awaiting one"
+            };
+            self.violation(now, ProtocolViolation::protocol(what));
+        }
+        count
+    }
+
     fn on_suback(&mut self, now: Instant, ack: SubAck) {
-        let expected = match self.control_sent.get(&ack.packet_id) {
-            Some(Control {
-                kind: ControlKind::Subscribe { filters, .. },
-                ..
-            }) => filters.len(),
-            _ => {
-                self.violation(
-                    now,
-                    ProtocolViolation::protocol("SUBACK for a packet id not awaiting one"),
-                );
-                return;
-            }
+        let Some(expected) = self.awaited_filters(now, ack.packet_id, true) else {
+            return;
         };
         if ack.reason_codes.len() != expected {
             self.violation(
@@ -1529,18 +1538,8 @@ impl Session {
     }
 
     fn on_unsuback(&mut self, now: Instant, ack: UnsubAck) {
-        let expected = match self.control_sent.get(&ack.packet_id) {
-            Some(Control {
-                kind: ControlKind::Unsubscribe { filters, .. },
-                ..
-            }) => filters.len(),
-            _ => {
-                self.violation(
-                    now,
-                    ProtocolViolation::protocol("UNSUBACK for a packet id not awaiting one"),
-                );
-                return;
-            }
+        let Some(expected) = self.awaited_filters(now, ack.packet_id, false) else {
+            return;
         };
         let v5 = self.config.version.is_v5();
         if v5 && ack.reason_codes.len() != expected {
