@@ -10,13 +10,14 @@
 
 use bytes::{Bytes, BytesMut};
 use mqtt_proto::session::{
-    DisconnectReason, Event, InflightPolicy, Output, ProtocolViolation, PublishError,
-    PublishRequest, QueueLimits, ReconnectPolicy, Session, SessionConfig, Token, UsageError,
+    DisconnectReason, Event, InflightPolicy, OutgoingState, Output, ProtocolViolation,
+    PublishError, PublishRequest, QueueLimits, ReconnectPolicy, Session, SessionConfig, Snapshot,
+    SnapshotError, Token, UsageError,
 };
 use mqtt_proto::time::{Duration, Instant};
 use mqtt_proto::{
-    Auth, ConnAck, Decoder, Disconnect, Packet, PacketId, Properties, ProtocolVersion, PubAck,
-    PubComp, PubRec, PubRel, Publish, QoS, ReasonCode, SubAck, SubscriptionOptions, Topic,
+    Auth, ConnAck, Decoder, Disconnect, MqttString, Packet, PacketId, Properties, ProtocolVersion,
+    PubAck, PubComp, PubRec, PubRel, Publish, QoS, ReasonCode, SubAck, SubscriptionOptions, Topic,
     TopicFilter, UnsubAck,
 };
 
@@ -1577,5 +1578,259 @@ fn trace_only_when_enabled() {
             "Outgoing(AwaitingPubComp)",
             "Released"
         ]
+    );
+}
+
+// ----- persistence: snapshot and restore ---------------------------------------------------
+
+/// A persistent 5.0 session with two QoS 2 exchanges and a QoS 1 one open, an incoming QoS 2
+/// message delivered, a message queued while down: its snapshot's bytes.
+fn interrupted_session() -> (Sim, Vec<u8>) {
+    let mut sim = Sim::new(persistent(V5));
+    sim.establish(false, Properties::default());
+    sim.publish("a", b"1", QoS::AtLeastOnce); // id 1
+    sim.publish("b", b"2", QoS::ExactlyOnce); // id 2
+    sim.publish("c", b"3", QoS::ExactlyOnce); // id 3
+    sim.recv(Packet::PubRec(PubRec::new(id(3)))); // 3 → AwaitingPubComp
+    sim.recv(Packet::Publish(server_publish(
+        "in",
+        b"once",
+        QoS::ExactlyOnce,
+        Some(42),
+    )));
+    sim.drop_transport();
+    sim.publish("d", b"4", QoS::AtLeastOnce); // queued
+    sim.take_sent();
+    assert_eq!(messages(&sim.take_events()).len(), 1);
+    let bytes = sim.session.snapshot(sim.at()).to_bytes();
+    (sim, bytes)
+}
+
+#[test]
+fn snapshot_bytes_round_trip() {
+    let (sim, bytes) = interrupted_session();
+    let snapshot = sim.session.snapshot(sim.at());
+    let read = Snapshot::from_bytes(&bytes).unwrap();
+    assert_eq!(read, snapshot);
+    assert_eq!(read.client_id, "sim");
+    let ids: Vec<(u16, OutgoingState)> = read
+        .inflight
+        .iter()
+        .map(|e| (e.packet_id.get(), e.state))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            (1, OutgoingState::AwaitingPubAck),
+            (2, OutgoingState::AwaitingPubRec),
+            (3, OutgoingState::AwaitingPubComp)
+        ]
+    );
+    assert_eq!(read.queued.len(), 1);
+    assert_eq!(read.queued[0].packet_id, None);
+    assert_eq!(read.incoming_qos2, [id(42)]);
+}
+
+#[test]
+fn restored_session_resumes_without_loss_or_duplicate() {
+    let (_, bytes) = interrupted_session();
+    // "The page reloads": a new session with the same configuration and the stored bytes.
+    let mut sim = Sim::new(persistent(V5));
+    sim.session
+        .restore(Instant::ZERO, Snapshot::from_bytes(&bytes).unwrap())
+        .unwrap();
+    assert_eq!(
+        (sim.session.inflight_len(), sim.session.queued_len()),
+        (3, 1)
+    );
+    let connect = sim.establish(true, Properties::default());
+    assert!(!connect.clean_start, "resumes the server's session");
+    let order: Vec<String> = sim
+        .take_sent()
+        .iter()
+        .map(|p| match p {
+            Packet::Publish(p) => format!(
+                "PUBLISH {} {} dup={}",
+                p.topic.as_ref().map_or("", |t| t.as_str()),
+                p.packet_id.unwrap(),
+                p.dup
+            ),
+            Packet::PubRel(r) => format!("PUBREL {}", r.packet_id),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "PUBLISH a 1 dup=true",
+            "PUBLISH b 2 dup=true",
+            "PUBREL 3",
+            "PUBLISH d 4 dup=false"
+        ]
+    );
+    // The server retransmits the QoS 2 message delivered before the restart: not again.
+    let mut dup = server_publish("in", b"once", QoS::ExactlyOnce, Some(42));
+    dup.dup = true;
+    sim.recv(Packet::Publish(dup));
+    assert_eq!(sim.take_sent(), [Packet::PubRec(PubRec::new(id(42)))]);
+    assert!(
+        messages(&sim.take_events()).is_empty(),
+        "not delivered twice"
+    );
+    // Every restored exchange completes.
+    sim.recv(Packet::PubAck(PubAck::new(id(1))));
+    sim.recv(Packet::PubRec(PubRec::new(id(2))));
+    sim.recv(Packet::PubComp(PubComp::new(id(2))));
+    sim.recv(Packet::PubComp(PubComp::new(id(3))));
+    sim.recv(Packet::PubAck(PubAck::new(id(4))));
+    assert_eq!(completed(&sim.take_events()).len(), 4);
+    assert_eq!(sim.session.inflight_len(), 0);
+    assert!(sim.session.snapshot(sim.at()).inflight.is_empty());
+}
+
+#[test]
+fn restored_session_without_server_session_sends_again() {
+    let (_, bytes) = interrupted_session();
+    let mut sim = Sim::new(persistent(V5));
+    sim.session
+        .restore(Instant::ZERO, Snapshot::from_bytes(&bytes).unwrap())
+        .unwrap();
+    sim.establish(false, Properties::default());
+    // Session Present = 0: unacknowledged messages go out again as new ones (the default
+    // InflightPolicy::Resend); the one past PUBREC is already the server's.
+    let sent: Vec<(String, bool)> = sim
+        .take_sent()
+        .iter()
+        .filter_map(|p| match p {
+            Packet::Publish(p) => Some((p.topic.as_ref().unwrap().as_str().to_owned(), p.dup)),
+            _ => None,
+        })
+        .collect();
+    let expected = [("a", false), ("b", false), ("d", false)].map(|(t, d)| (t.to_owned(), d));
+    assert_eq!(sent, expected);
+    assert_eq!(completed(&sim.take_events()).len(), 1, "c completed");
+}
+
+#[test]
+fn restore_only_before_the_first_connect() {
+    let (_, bytes) = interrupted_session();
+    let mut sim = Sim::new(persistent(V5));
+    sim.connect();
+    sim.open();
+    let err = sim
+        .session
+        .restore(sim.at(), Snapshot::from_bytes(&bytes).unwrap())
+        .unwrap_err();
+    assert!(matches!(err, UsageError::InvalidConfig(_)), "{err:?}");
+}
+
+#[test]
+fn restored_client_id_is_used_when_none_is_configured() {
+    let mut snapshot = Snapshot::default();
+    snapshot.client_id = MqttString::new("assigned-7").unwrap();
+    let mut c = persistent(V5);
+    c.client_id = MqttString::new("").unwrap();
+    let mut sim = Sim::new(c);
+    sim.session
+        .restore(Instant::ZERO, snapshot.clone())
+        .unwrap();
+    assert_eq!(
+        sim.establish(true, Properties::default()).client_id,
+        "assigned-7"
+    );
+    // A configured identifier wins.
+    let mut sim = Sim::new(persistent(V5));
+    sim.session.restore(Instant::ZERO, snapshot).unwrap();
+    assert_eq!(sim.establish(true, Properties::default()).client_id, "sim");
+}
+
+#[test]
+fn snapshot_generation_changes_with_every_persistent_change() {
+    let mut sim = Sim::new(persistent(V5));
+    let mut last = (
+        sim.session.snapshot(Instant::ZERO),
+        sim.session.snapshot_generation(),
+    );
+    let mut changes = 0;
+    let mut check = |sim: &Sim, step: &str| {
+        // Compare at a fixed instant: expiry countdowns are not changes.
+        let now = (
+            sim.session.snapshot(Instant::ZERO),
+            sim.session.snapshot_generation(),
+        );
+        if now.0 != last.0 {
+            assert_ne!(
+                now.1, last.1,
+                "snapshot changed without a new generation at {step}"
+            );
+            changes += 1;
+        }
+        last = now;
+    };
+    sim.connect();
+    sim.publish("q", b"offline", QoS::ExactlyOnce);
+    check(&sim, "queued while connecting");
+    sim.establish(false, Properties::default());
+    check(&sim, "queue flushed");
+    sim.publish("a", b"1", QoS::AtLeastOnce);
+    check(&sim, "QoS 1 sent");
+    sim.publish("z", b"0", QoS::AtMostOnce);
+    check(&sim, "QoS 0 sent");
+    sim.recv(Packet::PubRec(PubRec::new(id(1))));
+    check(&sim, "PUBREC");
+    sim.recv(Packet::PubAck(PubAck::new(id(2))));
+    check(&sim, "PUBACK");
+    sim.recv(Packet::Publish(server_publish(
+        "in",
+        b"x",
+        QoS::ExactlyOnce,
+        Some(9),
+    )));
+    check(&sim, "incoming QoS 2");
+    sim.recv(Packet::PubRel(PubRel::new(id(9))));
+    check(&sim, "incoming PUBREL");
+    sim.recv(Packet::Publish(server_publish(
+        "in",
+        b"y",
+        QoS::ExactlyOnce,
+        Some(10),
+    )));
+    check(&sim, "incoming QoS 2 again");
+    sim.drop_transport();
+    check(&sim, "connection lost");
+    sim.publish("b", b"2", QoS::AtLeastOnce);
+    check(&sim, "queued while down");
+    sim.reconnect(false);
+    check(&sim, "reconnected without session");
+    sim.recv(Packet::PubComp(PubComp::new(id(1))));
+    check(&sim, "PUBCOMP");
+    assert!(
+        changes >= 10,
+        "the script changed the snapshot {changes} times"
+    );
+}
+
+#[test]
+fn snapshot_bytes_that_are_not_a_snapshot_are_refused() {
+    let (_, bytes) = interrupted_session();
+    assert_eq!(
+        Snapshot::from_bytes(b"{\"json\": true}"),
+        Err(SnapshotError::UnknownFormat)
+    );
+    // Every strict prefix past the magic is refused or, at a record boundary, a shorter
+    // snapshot; none panics.
+    for n in 0..bytes.len() {
+        if let Ok(s) = Snapshot::from_bytes(&bytes[..n]) {
+            assert!(
+                s.inflight.len() + s.queued.len() + s.incoming_qos2.len() < 5,
+                "prefix {n}"
+            );
+        }
+    }
+    let mut bad = bytes.clone();
+    bad[5] = 99; // first record's tag
+    assert_eq!(
+        Snapshot::from_bytes(&bad),
+        Err(SnapshotError::Invalid("record tag"))
     );
 }

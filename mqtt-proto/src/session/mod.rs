@@ -40,6 +40,7 @@ mod error;
 mod event;
 mod inflight;
 mod packet_id;
+mod snapshot;
 mod vec_map;
 
 use alloc::boxed::Box;
@@ -68,6 +69,7 @@ pub use event::{
     Connected, DisconnectReason, Event, Message, Output, PublishRequest, ServerLimits, Token, Trace,
 };
 pub use inflight::{Direction, IncomingState, InflightChange, OutgoingState};
+pub use snapshot::{Snapshot, SnapshotError, StoredPublish};
 
 use backoff::Backoff;
 use packet_id::PacketIdAllocator;
@@ -222,6 +224,9 @@ pub struct Session {
     subscriptions: VecMap<TopicFilter, Subscription>,
     control_queue: VecDeque<Control>,
     control_sent: VecMap<PacketId, Control>,
+
+    /// Changes whenever [`Session::snapshot`]'s content does (see [`Session::snapshot_generation`]).
+    generation: u64,
 }
 
 impl Session {
@@ -290,6 +295,7 @@ impl Session {
             subscriptions: VecMap::new(),
             control_queue: VecDeque::new(),
             control_sent: VecMap::new(),
+            generation: 0,
         })
     }
 
@@ -341,6 +347,118 @@ impl Session {
         self.incoming_qos2
             .contains_key(&id)
             .then_some(IncomingState::AwaitingPubRel)
+    }
+
+    // ----- persistence ---------------------------------------------------------------------
+
+    /// What must outlive the program to resume this session: unacknowledged publishes, the
+    /// offline queue, open incoming QoS 2 exchanges and the client identifier (see [`Snapshot`]).
+    /// A Message Expiry Interval is stored as what remains of it at `now`.
+    pub fn snapshot(&self, now: Instant) -> Snapshot {
+        let stored = |msg: &Outgoing| {
+            let mut publish = msg.publish.clone();
+            if let Some(interval) = publish.properties.message_expiry_interval {
+                let waited = duration_millis(now - msg.accepted_at) / 1000;
+                let waited = u32::try_from(waited).unwrap_or(u32::MAX);
+                publish.properties.message_expiry_interval = Some(interval.saturating_sub(waited));
+            }
+            publish
+        };
+        Snapshot {
+            client_id: self.config.client_id.clone(),
+            inflight: self
+                .inflight
+                .iter()
+                .map(|e| StoredPublish {
+                    packet_id: e.id,
+                    state: e.state,
+                    publish: stored(&e.msg),
+                })
+                .collect(),
+            queued: self.queue.iter().map(stored).collect(),
+            incoming_qos2: self.incoming_qos2.iter().map(|(id, ())| *id).collect(),
+        }
+    }
+
+    /// A number that changes whenever [`Session::snapshot`] would return different content (other
+    /// than the countdown of expiry intervals). A driver that persists the session compares it
+    /// with the one it last saved to know when to save again.
+    pub fn snapshot_generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Loads a [`Snapshot`] taken by an earlier run of this session, before its first connection
+    /// (after [`Session::new`], or after [`Session::connect`] but before the transport opened).
+    ///
+    /// Unacknowledged publishes keep their packet identifiers and states: when the server resumes
+    /// the session they are resent (PUBLISH with DUP, or PUBREL) [MQTT-4.4.0-1]; when it does not,
+    /// they follow the [`InflightPolicy`] like any other. Queued publishes go ahead of those
+    /// published since. Each restored message gets a new [`Token`] (its completion is reported
+    /// like any other; the original caller is gone). The snapshot's client identifier is used if
+    /// the configured one is empty. Expiry intervals restart from `now`.
+    ///
+    /// Fails with [`UsageError::InvalidConfig`] once a CONNECT was sent.
+    pub fn restore(&mut self, now: Instant, snapshot: Snapshot) -> Result<(), UsageError> {
+        if self.ever_connected || !matches!(self.state, State::Idle | State::Opening) {
+            return Err(UsageError::InvalidConfig(
+                "a snapshot is restored before the first connection",
+            ));
+        }
+        let Snapshot {
+            client_id,
+            inflight,
+            queued,
+            incoming_qos2,
+        } = snapshot;
+        if self.config.client_id.is_empty() {
+            self.config.client_id = client_id;
+        }
+        for entry in inflight {
+            if !self.ids.mark(entry.packet_id) {
+                continue; // a duplicate identifier: the snapshot was not written by a session
+            }
+            let size = entry.publish.topic.as_ref().map_or(0, |t| t.as_str().len())
+                + entry.publish.payload.len();
+            let msg = Outgoing {
+                token: self.token(),
+                publish: entry.publish,
+                accepted_at: now,
+                size,
+            };
+            let seq = self.next_seq;
+            self.next_seq += 1;
+            self.inflight_by_id.insert(entry.packet_id, seq);
+            self.inflight.push_back(InflightOut {
+                seq,
+                id: entry.packet_id,
+                state: entry.state,
+                msg,
+            });
+        }
+        for (i, publish) in queued.into_iter().enumerate() {
+            let size =
+                publish.topic.as_ref().map_or(0, |t| t.as_str().len()) + publish.payload.len();
+            let msg = Outgoing {
+                token: self.token(),
+                publish,
+                accepted_at: now,
+                size,
+            };
+            // Ahead of anything published since `new`, in their stored order; the queue's limits
+            // do not apply to messages that were already accepted once.
+            self.queue_bytes += msg.size;
+            self.queue.insert(i, msg);
+        }
+        for id in incoming_qos2 {
+            self.incoming_qos2.insert(id, ());
+        }
+        self.touch();
+        Ok(())
+    }
+
+    /// Marks the persistent state as changed.
+    fn touch(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
     }
 
     // ----- the drain -----------------------------------------------------------------------
@@ -677,6 +795,7 @@ impl Session {
                     };
                     if let Some(dropped) = self.queue.remove(pos) {
                         self.queue_bytes -= dropped.size;
+                        self.touch();
                         self.push_event(Event::PublishFailed {
                             token: dropped.token,
                             error: PublishError::Dropped,
@@ -690,6 +809,7 @@ impl Session {
         }
         self.queue_bytes += msg.size;
         self.queue.push_back(msg);
+        self.touch();
         Ok(())
     }
 
@@ -708,6 +828,7 @@ impl Session {
                 return;
             };
             self.queue_bytes -= msg.size;
+            self.touch();
             self.send_new(now, msg);
         }
     }
@@ -1118,6 +1239,7 @@ impl Session {
         if let Some(id) = &p.assigned_client_identifier {
             // Reconnections must resume this identity.
             self.config.client_id = id.clone();
+            self.touch();
         }
         self.out_aliases = OutgoingAliases {
             max: self
@@ -1144,6 +1266,7 @@ impl Session {
             self.resend_inflight(now);
         } else {
             self.incoming_qos2.clear();
+            self.touch();
             self.restart_inflight(now);
             if was_connected {
                 self.queue_resubscribe();
@@ -1613,6 +1736,8 @@ impl Session {
 
     #[inline(never)]
     fn trace_inflight(&mut self, packet_id: PacketId, direction: Direction, state: InflightChange) {
+        // Every change of an exchange's state passes here.
+        self.touch();
         if self.config.trace {
             self.push_event(Event::InflightChanged {
                 packet_id,
@@ -1684,6 +1809,7 @@ impl Session {
     /// request fails.
     fn end(&mut self, _now: Instant) {
         self.state = State::Ended;
+        self.touch();
         self.connect_deadline = None;
         if !self.config.session_outlives_connection() {
             let entries = core::mem::take(&mut self.inflight);
