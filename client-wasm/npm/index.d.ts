@@ -22,6 +22,8 @@ export type UserProperties = Record<string, string | string[]>;
  * - `ERR_REJECTED`: the broker answered with an error reason code (PUBACK/PUBREC ≥ 0x80).
  * - `ERR_ENDED`: the client has ended.
  * - `ERR_INVALID_URL`: the browser refused the WebSocket URL.
+ * - `ERR_STORAGE`: `persistence` was asked for, but IndexedDB is unavailable or the stored
+ *   session cannot be read.
  * - `ERR_INTERNAL`: anything else (a bug).
  */
 export type MqttErrorCode =
@@ -33,6 +35,7 @@ export type MqttErrorCode =
   | 'ERR_REJECTED'
   | 'ERR_ENDED'
   | 'ERR_INVALID_URL'
+  | 'ERR_STORAGE'
   | 'ERR_INTERNAL';
 
 /** Every failure of this package. */
@@ -180,6 +183,15 @@ export interface ConnectOptions {
   outgoingTopicAliases?: number;
   /** Emit `packetsend` / `packetreceive` (default false: they cost nothing). */
   trace?: boolean;
+  /**
+   * Keep the session in IndexedDB (database `mqtt-wasm`) so that a page reload loses nothing:
+   * unacknowledged QoS 1/2 publishes, the offline queue and open incoming QoS 2 exchanges are
+   * restored by the next client with the same store, and resent. `true` names the store after
+   * `clientId`; a string names it. Use with `clean: false` (and in 5.0 a `sessionExpiryInterval`).
+   * Packets that follow a change of that state wait until it is committed. Fails with
+   * `ERR_STORAGE` when IndexedDB is unavailable or the stored session cannot be read.
+   */
+  persistence?: boolean | string;
 }
 
 export interface PublishOptions {
@@ -341,6 +353,8 @@ export declare class MqttClient {
   ): Promise<SubscriptionGrant[]>;
   /** Resolves at UNSUBACK with one reason code per filter (0 each in 3.1.1). */
   unsubscribe(filters: string | string[]): Promise<number[]>;
+  /** Resolves once the session is committed to IndexedDB (`persistence`); at once without it. */
+  persisted(): Promise<void>;
   /** Sends DISCONNECT and closes; resolves once ended. */
   end(options?: EndOptions): Promise<void>;
   on<E extends MqttClientEvent>(event: E, listener: MqttClientEvents[E]): this;

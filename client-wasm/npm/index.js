@@ -80,7 +80,7 @@ function withSeed(options) {
 }
 
 const FATAL = new Set(['refused', 'protocol', 'keepalive', 'timeout']);
-const NEVER = new Set(['ERR_INVALID_ARGUMENT', 'ERR_INVALID_URL', 'ERR_USAGE']);
+const NEVER = new Set(['ERR_INVALID_ARGUMENT', 'ERR_INVALID_URL', 'ERR_USAGE', 'ERR_STORAGE']);
 const readyOf = new WeakMap();
 
 /** An MQTT client. Create it with `connect` (resolves at CONNACK) or `createClient`. */
@@ -152,6 +152,12 @@ export class MqttClient {
     if (!Array.isArray(list) || list.some((f) => typeof f !== 'string')) throw invalid('topic filter');
     const raw = await this.#live();
     return Array.from(await raw.unsubscribe(list).catch(rethrow));
+  }
+
+  /** Resolves once the session is committed to IndexedDB (`persistence` option); at once without. */
+  async persisted() {
+    const raw = await this.#loaded.catch(rethrow);
+    await raw.persisted();
   }
 
   /** Sends DISCONNECT and closes; resolves once ended. Calling it again is harmless. */

@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::future::Future;
 use std::rc::Rc;
 
 use futures_channel::{mpsc, oneshot};
@@ -44,6 +45,10 @@ impl fmt::Debug for Client {
     }
 }
 
+/// What [`Client::start`]'s future resolves to at the first CONNACK (or the first failure);
+/// `Err(Canceled)` if the client was dropped first.
+pub type ConnectOutcome = Result<Result<Box<Connected>, ClientError>, oneshot::Canceled>;
+
 /// Identifies a listener added with [`Client::on_event`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListenerId(u32);
@@ -56,6 +61,13 @@ impl Client {
     /// be made; the client is then ended.
     pub async fn connect(url: &str, config: SessionConfig) -> Result<Client, ClientError> {
         let (client, connected) = Self::start(url, config)?;
+        Self::established(client, connected).await
+    }
+
+    async fn established(
+        client: Client,
+        connected: impl Future<Output = ConnectOutcome>,
+    ) -> Result<Client, ClientError> {
         match connected.await {
             Ok(Ok(_)) => Ok(client),
             Ok(Err(e)) => {
@@ -71,20 +83,51 @@ impl Client {
     pub fn start(
         url: &str,
         config: SessionConfig,
-    ) -> Result<
-        (
-            Client,
-            impl std::future::Future<
-                Output = Result<Result<Box<Connected>, ClientError>, oneshot::Canceled>,
-            >,
-        ),
-        ClientError,
-    > {
+    ) -> Result<(Client, impl Future<Output = ConnectOutcome>), ClientError> {
+        Self::start_with(url, config, None)
+    }
+
+    /// [`Client::connect`] with the session persisted in IndexedDB under the name `store`
+    /// (database `mqtt-wasm`): unacknowledged QoS 1/2 publishes, the offline queue and the open
+    /// incoming QoS 2 exchanges survive a page reload, and the next client started with the same
+    /// `store` resumes them (use a persistent session: `clean_start = false`, and in 5.0 a
+    /// non-zero session expiry, so the broker keeps its side too).
+    ///
+    /// Writes are write-ahead: after the session's persistent state changes, the packets that
+    /// follow from it are held until the new state has committed (one IndexedDB transaction at a
+    /// time; changes made meanwhile are coalesced into the next). Fails with
+    /// [`ClientError::Storage`] when IndexedDB is unavailable or the stored session cannot be read.
+    pub async fn connect_persistent(
+        url: &str,
+        config: SessionConfig,
+        store: &str,
+    ) -> Result<Client, ClientError> {
+        let (client, connected) = Self::start_persistent(url, config, store)?;
+        Self::established(client, connected).await
+    }
+
+    /// [`Client::start`] with persistence (see [`Client::connect_persistent`]).
+    pub fn start_persistent(
+        url: &str,
+        config: SessionConfig,
+        store: &str,
+    ) -> Result<(Client, impl Future<Output = ConnectOutcome>), ClientError> {
+        Self::start_with(url, config, Some(store.to_owned()))
+    }
+
+    pub(crate) fn start_with(
+        url: &str,
+        config: SessionConfig,
+        store: Option<String>,
+    ) -> Result<(Client, impl Future<Output = ConnectOutcome>), ClientError> {
         let session = Session::new(config)?;
         let driver = Driver::new(session, url.to_owned());
         let (tx, rx) = oneshot::channel();
         with_driver(&driver, |d| {
             d.connecting.push(tx);
+            if let Some(store) = store {
+                d.load(store);
+            }
             d.session.connect(now());
         });
         let connected = async move {
@@ -96,6 +139,14 @@ impl Client {
             })
         };
         Ok((Client { driver }, connected))
+    }
+
+    /// Resolves once everything the session must keep is committed to its store (at once for a
+    /// client without persistence): call it before the page goes away on purpose.
+    pub async fn persisted(&self) {
+        let (tx, rx) = oneshot::channel();
+        self.driver.borrow_mut().when_persisted(tx);
+        let _ = rx.await;
     }
 
     /// Publishes; resolves when the message is done: written (QoS 0), PUBACK

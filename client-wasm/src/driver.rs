@@ -10,12 +10,13 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
-use mqtt_proto::session::{DisconnectReason, Event, Output, Session, Token};
+use mqtt_proto::session::{DisconnectReason, Event, Output, Session, Snapshot, Token};
 use mqtt_proto::time::Instant;
 use mqtt_proto::ReasonCode;
 
 use crate::error::ClientError;
 use crate::hints::NetworkHints;
+use crate::store::IdbStore;
 use crate::timer::{now_ms, Timeout};
 use crate::transport::{TransportEvent, WsTransport};
 
@@ -55,7 +56,31 @@ pub(crate) struct Driver {
     /// A drain is scheduled for the next microtask (see [`with_driver_deferred`]).
     flush_scheduled: bool,
     ever_connected: bool,
+    /// Session persistence, once the store is open (see [`Persistence`]).
+    persistence: Option<Persistence>,
+    /// The stored session is being loaded: the transport's `open` waits for it.
+    loading: bool,
+    /// The transport opened while loading.
+    open_deferred: bool,
+    /// [`crate::Client::persisted`] calls, each waiting for a generation to be committed.
+    persisted_waiters: Vec<(u64, futures_channel::oneshot::Sender<()>)>,
     me: Weak<RefCell<Driver>>,
+}
+
+/// The session persisted in IndexedDB, write-ahead: bytes a drain produces after the session's
+/// persistent state changed are held back until a snapshot covering that change has committed,
+/// so that nothing the client acknowledged, or was asked to send, is lost with the page.
+struct Persistence {
+    store: Rc<IdbStore>,
+    key: String,
+    /// The session generation of the last committed snapshot (`None` before the first).
+    saved: Option<u64>,
+    /// A save is running.
+    saving: bool,
+    /// Bytes for the current transport waiting for a commit, in order.
+    held: Vec<u8>,
+    /// How many bytes of `held` the running save covers.
+    covered: usize,
 }
 
 impl std::fmt::Debug for Driver {
@@ -91,6 +116,10 @@ impl Driver {
                 delivering: false,
                 flush_scheduled: false,
                 ever_connected: false,
+                persistence: None,
+                loading: false,
+                open_deferred: false,
+                persisted_waiters: Vec::new(),
                 me: me.clone(),
             })
         });
@@ -168,40 +197,207 @@ impl Driver {
                     self.open();
                 }
                 Output::CloseTransport => {
-                    self.send(&mut batch);
+                    // The session closes now: what it still wanted to say (a DISCONNECT) goes
+                    // out without waiting for a commit.
+                    if let Some(p) = &mut self.persistence {
+                        let mut held = std::mem::take(&mut p.held);
+                        p.covered = 0;
+                        held.append(&mut batch);
+                        batch = held;
+                    }
+                    self.transmit(&batch);
+                    batch.clear();
                     self.transport = None;
                 }
                 Output::Wait(deadline) => {
                     self.send(&mut batch);
                     self.arm(deadline);
+                    self.persist();
                     return events;
                 }
             }
         }
     }
 
+    /// Sends `batch`, or holds it back while the state it follows from is not committed.
     fn send(&mut self, batch: &mut Vec<u8>) {
         if batch.is_empty() {
             return;
         }
-        if let Some(t) = &self.transport {
-            // A failed send means the socket is closing; its close event follows.
-            let _ = t.send(batch);
+        let generation = self.session.snapshot_generation();
+        if let Some(p) = &mut self.persistence {
+            if p.saving || p.saved != Some(generation) {
+                p.held.append(batch);
+                return;
+            }
         }
+        self.transmit(batch);
         batch.clear();
     }
 
+    fn transmit(&self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        if let Some(t) = &self.transport {
+            // A failed send means the socket is closing; its close event follows.
+            let _ = t.send(bytes);
+        }
+    }
+
+    /// Starts saving a snapshot if the session changed since the last commit and no save runs.
+    fn persist(&mut self) {
+        let generation = self.session.snapshot_generation();
+        let Some(p) = &mut self.persistence else {
+            return;
+        };
+        if p.saving || p.saved == Some(generation) {
+            return;
+        }
+        p.saving = true;
+        p.covered = p.held.len();
+        let bytes = self.session.snapshot(now()).to_bytes();
+        let (store, key, me) = (p.store.clone(), p.key.clone(), self.me.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = store.save(&key, &bytes).await;
+            if let Some(driver) = me.upgrade() {
+                with_driver(&driver, |d| d.saved(generation, result.is_ok()));
+            }
+        });
+    }
+
+    /// A save of `generation` finished: release what it covers.
+    fn saved(&mut self, generation: u64, ok: bool) {
+        let current = self.session.snapshot_generation();
+        let Some(p) = &mut self.persistence else {
+            return;
+        };
+        p.saving = false;
+        if !ok {
+            // Storage failed (quota, the database deleted): go on without persistence rather
+            // than stall the connection.
+            let held = std::mem::take(&mut p.held);
+            self.persistence = None;
+            self.persisted_waiters.clear(); // their receivers resolve (cancelled)
+            self.transmit(&held);
+            return;
+        }
+        p.saved = Some(generation);
+        self.persisted_waiters
+            .retain(|(wanted, _)| *wanted > generation);
+        let covered = p.covered.min(p.held.len());
+        let mut out: Vec<u8> = p.held.drain(..covered).collect();
+        if current == generation {
+            // Produced after the snapshot, but nothing persistent changed since.
+            out.append(&mut p.held);
+        }
+        p.covered = 0;
+        self.transmit(&out);
+        self.persist();
+    }
+
+    /// Resolves `waiter` once the session's current state is committed (at once without
+    /// persistence).
+    pub(crate) fn when_persisted(&mut self, waiter: futures_channel::oneshot::Sender<()>) {
+        let generation = self.session.snapshot_generation();
+        let waits = match &self.persistence {
+            Some(p) => p.saved.map_or(true, |s| s < generation),
+            None => self.loading,
+        };
+        if waits {
+            // While loading, the generation restore() reaches is higher still: the first save
+            // after loading covers it.
+            self.persisted_waiters.push((generation, waiter));
+        } else {
+            let _ = waiter.send(());
+        }
+    }
+
+    /// Starts loading the session stored under `key`; the session connects meanwhile, but sends
+    /// CONNECT only once the stored state is restored.
+    pub(crate) fn load(&mut self, key: String) {
+        self.loading = true;
+        let me = self.me.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = async {
+                let store = IdbStore::open().await?;
+                let bytes = store.load(&key).await?;
+                Ok((store, bytes))
+            }
+            .await;
+            if let Some(driver) = me.upgrade() {
+                with_driver(&driver, |d| d.loaded(key, result));
+            }
+        });
+    }
+
+    fn loaded(&mut self, key: String, result: Result<(IdbStore, Option<Vec<u8>>), ClientError>) {
+        self.loading = false;
+        let restored = result.and_then(|(store, bytes)| {
+            let snapshot = bytes
+                .map(|b| Snapshot::from_bytes(&b))
+                .transpose()
+                .map_err(|_| ClientError::Storage("the stored session cannot be read"))?;
+            if let Some(snapshot) = snapshot {
+                self.session
+                    .restore(now(), snapshot)
+                    .map_err(|_| ClientError::Storage("the stored session cannot be restored"))?;
+            }
+            Ok(store)
+        });
+        match restored {
+            Ok(store) => {
+                self.persistence = Some(Persistence {
+                    store: Rc::new(store),
+                    key,
+                    saved: None,
+                    saving: false,
+                    held: Vec::new(),
+                    covered: 0,
+                });
+                if std::mem::take(&mut self.open_deferred) {
+                    self.session.handle_open(now());
+                }
+            }
+            Err(e) => {
+                // Persistence was asked for: do not run without it (and never overwrite a stored
+                // session this version cannot read).
+                self.persisted_waiters.clear();
+                for reply in self.connecting.drain(..) {
+                    let _ = reply.send(Err(e.clone()));
+                }
+                self.session.disconnect(
+                    now(),
+                    ReasonCode::NORMAL_DISCONNECTION,
+                    mqtt_proto::Properties::default(),
+                );
+            }
+        }
+    }
+
     fn open(&mut self) {
+        if let Some(p) = &mut self.persistence {
+            p.held.clear();
+            p.covered = 0;
+        }
         let me = self.me.clone();
         let sink = move |event: TransportEvent| {
             let Some(driver) = me.upgrade() else { return };
             with_driver(&driver, |d| {
                 let now = now();
                 match event {
+                    TransportEvent::Open if d.loading => d.open_deferred = true,
                     TransportEvent::Open => d.session.handle_open(now),
                     TransportEvent::Bytes(b) => d.session.handle_bytes(now, &b),
                     TransportEvent::Closed { .. } => {
                         d.transport = None;
+                        d.open_deferred = false;
+                        if let Some(p) = &mut d.persistence {
+                            // Held bytes were for this connection; the session resends what
+                            // matters on the next one.
+                            p.held.clear();
+                            p.covered = 0;
+                        }
                         d.session.handle_close(now);
                     }
                 }

@@ -23,11 +23,14 @@ pub enum ClientError {
     Ended,
     /// The WebSocket URL was refused by the browser.
     InvalidUrl(String),
+    /// Session persistence failed: IndexedDB is unavailable, or the stored session cannot be
+    /// read (the text says which).
+    Storage(&'static str),
 }
 
 impl ClientError {
     /// A stable code for programs: `ERR_USAGE`, `ERR_REFUSED`, `ERR_CONNECTION_LOST`,
-    /// `ERR_PUBLISH_FAILED`, `ERR_REJECTED`, `ERR_ENDED`, `ERR_INVALID_URL`.
+    /// `ERR_PUBLISH_FAILED`, `ERR_REJECTED`, `ERR_ENDED`, `ERR_INVALID_URL`, `ERR_STORAGE`.
     pub fn code(&self) -> &'static str {
         match self {
             Self::Usage(_) => "ERR_USAGE",
@@ -37,6 +40,7 @@ impl ClientError {
             Self::Rejected(_) => "ERR_REJECTED",
             Self::Ended => "ERR_ENDED",
             Self::InvalidUrl(_) => "ERR_INVALID_URL",
+            Self::Storage(_) => "ERR_STORAGE",
         }
     }
 
@@ -64,6 +68,7 @@ impl fmt::Display for ClientError {
             Self::Rejected(r) => write!(f, "rejected by the broker: {} ({:#04x})", r.name(), r.0),
             Self::Ended => f.write_str("the client has ended"),
             Self::InvalidUrl(u) => write!(f, "invalid WebSocket URL: {u}"),
+            Self::Storage(why) => write!(f, "session storage: {why}"),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! - [`transport`] owns the WebSocket (subprotocol `mqtt`) and its closures;
 //! - [`timer`] owns one `setTimeout` and reads `performance.now()`;
 //! - the driver pumps the session's drain and completes calls;
+//! - an IndexedDB store persists the session on request ([`Client::connect_persistent`]);
 //! - [`Client`] is the async Rust API for Yew apps (works in a page and in a Web Worker).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -15,10 +16,11 @@ mod error;
 mod hints;
 #[cfg(feature = "js-api")]
 mod js;
+mod store;
 pub mod timer;
 pub mod transport;
 
-pub use client::{Client, ListenerId};
+pub use client::{Client, ConnectOutcome, ListenerId};
 pub use error::ClientError;
 pub use mqtt_proto;
 pub use transport::{TransportError, TransportEvent, WsTransport, SUBPROTOCOL};

@@ -48,6 +48,7 @@ pub(crate) fn message(e: &ClientError) -> String {
         ClientError::Rejected(_) => "rejected by the broker",
         ClientError::Ended => "the client has ended",
         ClientError::InvalidUrl(url) => return ["invalid WebSocket URL: ", url].concat(),
+        ClientError::Storage(why) => why,
     };
     let mut s = String::from(text);
     if let Some(r) = e.reason_code() {

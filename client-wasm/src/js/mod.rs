@@ -77,7 +77,9 @@ impl RawClient {
     pub fn new(url: &str, options: &JsValue, sink: RawSink) -> Result<RawClient, JsValue> {
         let config = options::session_config(options)?;
         let v5 = config.version == ProtocolVersion::V5;
-        let (client, connected) = Client::start(url, config).map_err(|e| client_error(&e))?;
+        let store = options::persistence(options, &config)?;
+        let (client, connected) =
+            Client::start_with(url, config, store).map_err(|e| client_error(&e))?;
         // Released at `Ended`, which breaks the wasm → JS → wasm reference cycle.
         let sink = Rc::new(RefCell::new(Some(sink)));
         client.on_event(move |e| {
@@ -103,6 +105,16 @@ impl RawClient {
     #[wasm_bindgen(getter)]
     pub fn ready(&self) -> Promise {
         self.ready.clone()
+    }
+
+    /// Resolves once the session's state is committed to its IndexedDB store (at once
+    /// without persistence).
+    pub fn persisted(&self) -> Promise {
+        let client = self.client.clone();
+        promise(Box::pin(async move {
+            client.persisted().await;
+            Ok(JsValue::UNDEFINED)
+        }))
     }
 
     /// Whether the broker accepted the current connection.

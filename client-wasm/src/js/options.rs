@@ -15,6 +15,21 @@ use super::error::invalid;
 
 pub(crate) type Res<T> = Result<T, JsValue>;
 
+/// The IndexedDB store name of option `persistence`: `true` (named after the client id) or a
+/// string; `None` when absent or `false`.
+pub(crate) fn persistence(options: &JsValue, config: &SessionConfig) -> Res<Option<String>> {
+    let v = field(options, "persistence");
+    if absent(&v) || v.as_bool() == Some(false) {
+        return Ok(None);
+    }
+    if v.as_bool() == Some(true) {
+        return Ok(Some(config.client_id.as_str().to_owned()));
+    }
+    v.as_string()
+        .map(Some)
+        .ok_or_else(|| invalid("persistence"))
+}
+
 /// `obj[key]`, or `undefined` when `obj` is not an object.
 fn field(obj: &JsValue, key: &str) -> JsValue {
     if obj.is_object() {
