@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds the npm package @mqtt-wasm/client from client-wasm (feature js-api):
-#   cargo build (release: opt-level z, LTO, panic abort) → wasm-opt -Oz
-#   → wasm-bindgen --target web → client-wasm/npm/dist/, then `npm pack` into OUT_DIR.
-# Prints the raw and gzip -9 sizes of the wasm and the JS glue.
+#   cargo build (release: opt-level z, LTO; std rebuilt with panic = immediate-abort when
+#   rust-src is installed, as scripts/setup.sh does) → wasm-opt -Oz
+#   → wasm-bindgen --target web → client-wasm/npm/dist/
+#   → a staging copy of the package with index.js and the glue minified (esbuild,
+#     client-wasm/npm/package-lock.json) → `npm pack` into OUT_DIR.
+# Prints the raw and gzip -9 sizes of what ships.
 #
 #   scripts/build-npm.sh [OUT_DIR]     (default: target/npm)
 # Prints the tarball's path as the last line. CARGO_TARGET_DIR is honoured.
@@ -20,11 +23,28 @@ DIST="$PKG/dist"
 
 log() { printf '\033[1;34m[build-npm]\033[0m %s\n' "$*" >&2; }
 
-log "cargo build -p client-wasm --release --features js-api --target wasm32-unknown-unknown"
-cargo build -p client-wasm --release --features js-api --target wasm32-unknown-unknown >&2
+WASM="$TARGET_DIR/wasm32-unknown-unknown/release/client_wasm.wasm"
+if rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+  # The standard library rebuilt with panics that trap at once (no panic messages, locations
+  # or formatting machinery: the release profile's panic = "abort" still formats them):
+  # -6 KB gzipped. Stable rustc with RUSTC_BOOTSTRAP, as cargo-fuzz uses it; its own target
+  # directory, since the flags differ from every other build.
+  log "cargo build -p client-wasm --release --features js-api -Z build-std (panic = immediate-abort)"
+  RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" CARGO_TARGET_DIR="$TARGET_DIR/npm-std" \
+    cargo build -p client-wasm --release --features js-api --target wasm32-unknown-unknown \
+    -Z build-std=std,panic_abort >&2
+  WASM="$TARGET_DIR/npm-std/wasm32-unknown-unknown/release/client_wasm.wasm"
+else
+  log "cargo build -p client-wasm --release --features js-api (no rust-src: std as shipped)"
+  cargo build -p client-wasm --release --features js-api --target wasm32-unknown-unknown >&2
+fi
 
 rm -rf "$DIST"
 mkdir -p "$DIST"
+if [ ! -x "$PKG/node_modules/.bin/esbuild" ] || [ "$PKG/package-lock.json" -nt "$PKG/node_modules/.package-lock.json" ]; then
+  log "npm ci (client-wasm/npm: esbuild)"
+  (cd "$PKG" && npm ci --no-audit --no-fund --loglevel=error >&2)
+fi
 # wasm-opt runs on rustc's output, before wasm-bindgen: Debian's binaryen 108
 # re-points the export of wasm-bindgen's second table (the externref table) at
 # table 0 when it rewrites a module with two tables, which breaks instantiation.
@@ -32,7 +52,7 @@ mkdir -p "$DIST"
 log "wasm-opt -Oz"
 wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
   --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types \
-  "$TARGET_DIR/wasm32-unknown-unknown/release/client_wasm.wasm" -o "$DIST/client_wasm.opt.wasm" >&2
+  "$WASM" -o "$DIST/client_wasm.opt.wasm" >&2
 # The name section (function names for stack traces) and the producers section are not needed
 # by consumers: ~3.7 KB raw.
 log "wasm-bindgen --target web"
@@ -42,19 +62,32 @@ rm -f "$DIST/client_wasm.opt.wasm"
 # The generated .d.ts files describe the internal RawClient only; index.d.ts is the API.
 rm -f "$DIST"/*.d.ts
 
+# The package as published: the sources' two JS files minified (identifiers, whitespace;
+# same ES module semantics), the rest copied.
+STAGE="$TARGET_DIR/npm-stage"
+rm -rf "$STAGE"
+mkdir -p "$STAGE/dist"
+cp "$PKG/package.json" "$PKG/index.d.ts" "$PKG/README.md" "$STAGE/"
+cp "$DIST/client_wasm_bg.wasm" "$STAGE/dist/"
+log "esbuild --minify index.js dist/client_wasm.js"
+"$PKG/node_modules/.bin/esbuild" --minify --format=esm --target=es2022 --log-level=warning \
+  "$PKG/index.js" --outfile="$STAGE/index.js" >&2
+"$PKG/node_modules/.bin/esbuild" --minify --format=esm --target=es2022 --log-level=warning \
+  "$DIST/client_wasm.js" --outfile="$STAGE/dist/client_wasm.js" >&2
+
 size_row() { # label, file
   printf '%-28s %9d B raw %9d B gzip -9\n' "$1" "$(wc -c <"$2")" "$(gzip -9 -c <"$2" | wc -c)" >&2
 }
 log "sizes (gzip -9 -c | wc -c):"
-size_row "client_wasm_bg.wasm" "$DIST/client_wasm_bg.wasm"
-size_row "client_wasm.js (glue)" "$DIST/client_wasm.js"
-size_row "index.js (API wrapper)" "$PKG/index.js"
+size_row "client_wasm_bg.wasm" "$STAGE/dist/client_wasm_bg.wasm"
+size_row "client_wasm.js (glue)" "$STAGE/dist/client_wasm.js"
+size_row "index.js (API wrapper)" "$STAGE/index.js"
 gz=0
-for f in "$DIST/client_wasm_bg.wasm" "$DIST/client_wasm.js" "$PKG/index.js"; do
+for f in "$STAGE/dist/client_wasm_bg.wasm" "$STAGE/dist/client_wasm.js" "$STAGE/index.js"; do
   gz=$((gz + $(gzip -9 -c <"$f" | wc -c)))
 done
 printf '%-28s %9s   %9d B gzip -9 (each file gzipped, summed; budget 61440)\n' "total shipped" "" "$gz" >&2
 
 log "npm pack → $OUT_DIR"
-tarball=$(cd "$PKG" && npm pack --silent --pack-destination "$OUT_DIR" | tail -1)
+tarball=$(cd "$STAGE" && npm pack --silent --pack-destination "$OUT_DIR" | tail -1)
 echo "$OUT_DIR/$tarball"

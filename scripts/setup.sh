@@ -32,6 +32,12 @@ if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The npm build rebuilds std for wasm32 (scripts/build-npm.sh: smaller panics).
+if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+  log "rustup component add rust-src"
+  rustup component add rust-src || log "rust-src unavailable: the npm build uses the prebuilt std"
+fi
+
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
   log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (compiles from source, a few minutes)"
   cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --locked --quiet \
