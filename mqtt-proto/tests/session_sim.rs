@@ -12,7 +12,7 @@ use bytes::{Bytes, BytesMut};
 use mqtt_proto::session::{
     DisconnectReason, Event, InflightPolicy, OutgoingState, Output, ProtocolViolation,
     PublishError, PublishRequest, QueueLimits, ReconnectPolicy, Session, SessionConfig, Snapshot,
-    SnapshotError, Token, UsageError,
+    SnapshotError, Token, UsageError, DEFAULT_MAXIMUM_PACKET_SIZE,
 };
 use mqtt_proto::time::{Duration, Instant};
 use mqtt_proto::{
@@ -807,6 +807,48 @@ fn our_receive_maximum_is_enforced() {
         disconnect_codes(&sim.take_sent()),
         [ReasonCode::RECEIVE_MAXIMUM_EXCEEDED]
     );
+}
+
+#[test]
+fn default_maximum_packet_size_refuses_a_hostile_length_from_its_header() {
+    for version in [V5, V311] {
+        let mut sim = Sim::new(config(version));
+        let connect = sim.establish(false, Properties::default());
+        if version == V5 {
+            assert_eq!(
+                connect.properties.maximum_packet_size,
+                Some(DEFAULT_MAXIMUM_PACKET_SIZE),
+                "announced to the server"
+            );
+        }
+        sim.take_sent();
+        sim.take_events();
+        // A PUBLISH whose fixed header claims 16 MiB of body: refused from the five header bytes,
+        // without waiting for (or buffering) the body.
+        let claimed = DEFAULT_MAXIMUM_PACKET_SIZE;
+        let mut header = vec![0x30];
+        let mut n = claimed;
+        loop {
+            let byte = (n % 128) as u8;
+            n /= 128;
+            header.push(if n > 0 { byte | 0x80 } else { byte });
+            if n == 0 {
+                break;
+            }
+        }
+        sim.bytes(&header);
+        let reasons = disconnected(&sim.take_events());
+        assert!(
+            matches!(reasons.as_slice(), [DisconnectReason::ProtocolViolation(v)] if v.reason_code() == ReasonCode::PACKET_TOO_LARGE),
+            "{version:?}: {reasons:?}"
+        );
+        if version == V5 {
+            assert_eq!(
+                disconnect_codes(&sim.take_sent()),
+                [ReasonCode::PACKET_TOO_LARGE]
+            );
+        }
+    }
 }
 
 #[test]

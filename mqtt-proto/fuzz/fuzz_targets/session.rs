@@ -8,7 +8,7 @@
 
 use bytes::BytesMut;
 use libfuzzer_sys::fuzz_target;
-use mqtt_proto::session::{Output, PublishRequest, Session, SessionConfig};
+use mqtt_proto::session::{Output, PublishRequest, Session, SessionConfig, Snapshot};
 use mqtt_proto::time::Instant;
 use mqtt_proto::{
     ConnAck, Packet, Properties, ProtocolVersion, QoS, ReasonCode, SubscriptionOptions, Topic,
@@ -79,6 +79,7 @@ fuzz_target!(|data: &[u8]| {
     config.trace = config_byte & 8 != 0;
     let mut s = Session::new(config).expect("a valid configuration");
     let mut now = 0u64;
+    let mut last: Option<(Snapshot, u64)> = None;
     s.connect(Instant::from_millis(now));
     drain(&mut s);
     s.handle_open(Instant::from_millis(now));
@@ -144,6 +145,15 @@ fuzz_target!(|data: &[u8]| {
         assert!(n < 5_000, "{n} outputs from one step");
         assert!(bytes < 1024 * 1024, "{bytes} bytes from one step");
         assert!(s.queued_len() <= s.config().queue.max_messages);
+        // Persistence: the snapshot reads back as written, and a change of it always comes
+        // with a new generation (compared at a fixed instant: expiry countdowns are no change).
+        let snapshot = s.snapshot(Instant::ZERO);
+        assert_eq!(Snapshot::from_bytes(&snapshot.to_bytes()).as_ref(), Ok(&snapshot));
+        let generation = s.snapshot_generation();
+        if let Some((before, g)) = &last {
+            assert!(*before == snapshot || *g != generation, "snapshot changed, generation did not");
+        }
+        last = Some((snapshot, generation));
     }
     // Whatever happened, the session can still be ended cleanly.
     s.disconnect(

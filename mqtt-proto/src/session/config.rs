@@ -11,6 +11,9 @@ use crate::types::ProtocolVersion;
 
 use super::backoff::ReconnectPolicy;
 
+/// The default [`SessionConfig::maximum_packet_size`]: 16 MiB.
+pub const DEFAULT_MAXIMUM_PACKET_SIZE: u32 = 16 * 1024 * 1024;
+
 /// Configuration of a [`Session`](super::Session).
 ///
 /// Start from [`SessionConfig::new`] and change the public fields:
@@ -47,7 +50,11 @@ pub struct SessionConfig {
     pub session_expiry_interval: u32,
     /// 5.0 Receive Maximum announced to the server (`None`: the default 65,535).
     pub receive_maximum: Option<u16>,
-    /// 5.0 Maximum Packet Size this client accepts (`None`: no limit beyond the protocol's).
+    /// The largest packet this client accepts, [`DEFAULT_MAXIMUM_PACKET_SIZE`] (16 MiB) unless
+    /// changed; `None` accepts up to the protocol's 256 MiB. Announced to a 5.0 server (which
+    /// then does not send larger packets); in both versions a larger incoming packet is refused
+    /// from its fixed header, before it is buffered, and the connection closed (5.0: DISCONNECT
+    /// 0x95 Packet too large), so a hostile server cannot make the client hold more than this.
     pub maximum_packet_size: Option<u32>,
     /// 5.0 Topic Alias Maximum this client accepts on incoming PUBLISH (0: none).
     pub topic_alias_maximum: u16,
@@ -81,7 +88,7 @@ pub struct SessionConfig {
 
 impl SessionConfig {
     /// A configuration with the defaults: clean start, keep alive 60 s, no session expiry, no
-    /// aliases, connect timeout 10 s, the default [`ReconnectPolicy`], a queue of 1,000 messages /
+    /// aliases, a maximum incoming packet of 16 MiB, connect timeout 10 s, the default [`ReconnectPolicy`], a queue of 1,000 messages /
     /// 1 MiB, [`InflightPolicy::Resend`], tracing off.
     ///
     /// # Panics
@@ -116,7 +123,7 @@ impl SessionConfig {
             clean_start: true,
             session_expiry_interval: 0,
             receive_maximum: None,
-            maximum_packet_size: None,
+            maximum_packet_size: Some(DEFAULT_MAXIMUM_PACKET_SIZE),
             topic_alias_maximum: 0,
             outgoing_topic_aliases: 0,
             request_problem_information: None,

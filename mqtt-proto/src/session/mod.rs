@@ -63,7 +63,7 @@ use crate::types::{PacketId, QoS};
 use crate::wire::MAX_VARINT;
 
 pub use backoff::ReconnectPolicy;
-pub use config::{InflightPolicy, QueueLimits, SessionConfig};
+pub use config::{InflightPolicy, QueueLimits, SessionConfig, DEFAULT_MAXIMUM_PACKET_SIZE};
 pub use error::{ProtocolViolation, PublishError, UsageError};
 pub use event::{
     Connected, DisconnectReason, Event, Message, Output, PublishRequest, ServerLimits, Token, Trace,
