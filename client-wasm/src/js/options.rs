@@ -215,7 +215,9 @@ pub(crate) fn session_config(o: &JsValue) -> Res<SessionConfig> {
         .or(props.session_expiry_interval)
         .unwrap_or(0);
     c.receive_maximum = props.receive_maximum;
-    c.maximum_packet_size = props.maximum_packet_size;
+    if props.maximum_packet_size.is_some() {
+        c.maximum_packet_size = props.maximum_packet_size; // else the session's default
+    }
     c.topic_alias_maximum = props.topic_alias_maximum.unwrap_or(0);
     c.request_problem_information = props.request_problem_information;
     c.request_response_information = props.request_response_information;

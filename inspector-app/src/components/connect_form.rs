@@ -241,7 +241,7 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
                     </div>
                     <div class="row">
                         <label for="maximum-packet-size">{ "Max packet size" }</label>
-                        <input id="maximum-packet-size" class="num" type="text" placeholder="none" value={p.maximum_packet_size.clone()} disabled={active}
+                        <input id="maximum-packet-size" class="num" type="text" placeholder="16777216" value={p.maximum_packet_size.clone()} disabled={active}
                                oninput={text(|p, v| p.maximum_packet_size = v, &profile)} />
                         <label><input id="request-response-information" type="checkbox" checked={p.request_response_information} disabled={active}
                             onchange={check(|p, v| p.request_response_information = v, &profile)} />{ " request response info" }</label>

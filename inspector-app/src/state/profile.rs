@@ -127,7 +127,9 @@ impl Profile {
                     .transpose()
             };
             c.receive_maximum = small("receive maximum", &self.receive_maximum)?;
-            c.maximum_packet_size = num("maximum packet size", &self.maximum_packet_size)?;
+            if let Some(n) = num("maximum packet size", &self.maximum_packet_size)? {
+                c.maximum_packet_size = Some(n); // else the session's default (16 MiB)
+            }
             c.topic_alias_maximum =
                 small("topic alias maximum", &self.topic_alias_maximum)?.unwrap_or(0);
             if self.request_response_information {
