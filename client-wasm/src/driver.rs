@@ -17,7 +17,7 @@ use mqtt_proto::ReasonCode;
 use crate::error::ClientError;
 use crate::hints::NetworkHints;
 use crate::store::IdbStore;
-use crate::timer::{now_ms, Timeout};
+use crate::timer::{now_ms, NextTask, Timeout};
 use crate::transport::{TransportEvent, WsTransport};
 
 /// What a pending call is waiting for.
@@ -39,6 +39,10 @@ pub(crate) struct Driver {
     pub(crate) session: Session,
     url: String,
     transport: Option<WsTransport>,
+    /// Bytes for the transport, sent together by the next task (see [`Driver::transmit`]).
+    outbox: Vec<u8>,
+    /// Schedules the outbox's flush; created with the first transport.
+    flusher: Option<NextTask>,
     timer: Option<(Instant, Timeout)>,
     hints: Option<NetworkHints>,
     /// Calls waiting for their request's completion, by token ascending (tokens only grow, so
@@ -104,6 +108,8 @@ impl Driver {
                 session,
                 url,
                 transport: None,
+                outbox: Vec::new(),
+                flusher: None,
                 timer: None,
                 hints: None,
                 pending: VecDeque::new(),
@@ -207,6 +213,7 @@ impl Driver {
                     }
                     self.transmit(&batch);
                     batch.clear();
+                    self.flush();
                     self.transport = None;
                 }
                 Output::Wait(deadline) => {
@@ -235,14 +242,41 @@ impl Driver {
         batch.clear();
     }
 
-    fn transmit(&self, bytes: &[u8]) {
-        if bytes.is_empty() {
+    /// Queues `bytes` for the transport. They leave in the next task, together with whatever
+    /// the tasks queued before it produce: a WebSocket message costs far more in the browser
+    /// (an IPC to the network service, framing, a socket write) than the packets in it, and
+    /// publishes made in reaction to incoming messages (one task each) would otherwise each pay
+    /// for one. MQTT 5.0 and 3.1.1 section 6.0 let a WebSocket message carry several packets.
+    fn transmit(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() || self.transport.is_none() {
+            return;
+        }
+        if self.outbox.is_empty() {
+            if self.flusher.is_none() {
+                let me = self.me.clone();
+                self.flusher = Some(NextTask::new(move || {
+                    if let Some(driver) = me.upgrade() {
+                        with_driver(&driver, |d| d.flush());
+                    }
+                }));
+            }
+            if let Some(f) = &self.flusher {
+                f.schedule();
+            }
+        }
+        self.outbox.extend_from_slice(bytes);
+    }
+
+    /// Sends the outbox as one WebSocket message.
+    fn flush(&mut self) {
+        if self.outbox.is_empty() {
             return;
         }
         if let Some(t) = &self.transport {
             // A failed send means the socket is closing; its close event follows.
-            let _ = t.send(bytes);
+            let _ = t.send(&self.outbox);
         }
+        self.outbox.clear();
     }
 
     /// Starts saving a snapshot if the session changed since the last commit and no save runs.
@@ -376,6 +410,7 @@ impl Driver {
     }
 
     fn open(&mut self) {
+        self.outbox.clear(); // for the previous transport
         if let Some(p) = &mut self.persistence {
             p.held.clear();
             p.covered = 0;
@@ -391,6 +426,7 @@ impl Driver {
                     TransportEvent::Bytes(b) => d.session.handle_bytes(now, &b),
                     TransportEvent::Closed { .. } => {
                         d.transport = None;
+                        d.outbox.clear();
                         d.open_deferred = false;
                         if let Some(p) = &mut d.persistence {
                             // Held bytes were for this connection; the session resends what
