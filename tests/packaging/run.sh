@@ -8,6 +8,7 @@
 #   chaos.test.mjs   connections cut at random points by a proxy: no QoS 1/2 loss, no QoS 2 duplicate
 #   interop.test.mjs a second broker from a registry (MQTT_INTEROP_BROKER=aedes, the default, or mosquitto)
 #   persistence.test.mjs  a queued QoS 1 message survives a real page reload (IndexedDB)
+#   restart.test.mjs a private Mosquitto restarted mid-flood: nothing lost, no QoS 2 duplicate
 # Needs MQTT_WS_URL and MQTT_WS_AUTH_URL (scripts/test.sh starts Mosquitto and sets
 # them) and the e2e harness's playwright-core (tests/e2e, installed by scripts/setup.sh).
 set -euo pipefail
@@ -29,4 +30,4 @@ if [ ! -d "$ROOT/tests/e2e/node_modules/playwright-core" ]; then
 fi
 
 cd "$HERE"
-exec node --test --test-concurrency=1 --test-reporter=spec static.test.mjs vite.test.mjs types.test.mjs chaos.test.mjs interop.test.mjs persistence.test.mjs
+exec node --test --test-concurrency=1 --test-reporter=spec static.test.mjs vite.test.mjs types.test.mjs chaos.test.mjs interop.test.mjs persistence.test.mjs restart.test.mjs
