@@ -423,7 +423,7 @@ impl Driver {
                 match event {
                     TransportEvent::Open if d.loading => d.open_deferred = true,
                     TransportEvent::Open => d.session.handle_open(now),
-                    TransportEvent::Bytes(b) => d.session.handle_bytes(now, &b),
+                    TransportEvent::Bytes(b) => d.session.handle_bytes_owned(now, b),
                     TransportEvent::Closed { .. } => {
                         d.transport = None;
                         d.outbox.clear();

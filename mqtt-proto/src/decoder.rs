@@ -1,5 +1,7 @@
 //! [`Decoder`]: splits a byte stream into MQTT frames and packets.
 
+use alloc::vec::Vec;
+
 use bytes::{Bytes, BytesMut};
 
 use crate::error::DecodeError;
@@ -77,6 +79,20 @@ impl Decoder {
     pub fn feed(&mut self, chunk: &[u8]) {
         if self.error.is_none() {
             self.buf.extend_from_slice(chunk);
+        }
+    }
+
+    /// [`Decoder::feed`] taking ownership of the chunk: when nothing is buffered (the usual case
+    /// for a WebSocket message holding whole packets) the chunk becomes the buffer without a copy,
+    /// and the packets decoded from it are slices of it.
+    pub fn feed_vec(&mut self, chunk: Vec<u8>) {
+        if self.error.is_some() {
+            return;
+        }
+        if self.buf.is_empty() {
+            self.buf = BytesMut::from(Bytes::from(chunk)); // unique: no copy
+        } else {
+            self.buf.extend_from_slice(&chunk);
         }
     }
 

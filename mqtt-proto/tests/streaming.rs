@@ -236,3 +236,48 @@ fn version_and_limit_can_change_between_packets() {
     assert_eq!(decoder.version(), V5);
     assert_eq!(decoder.max_packet_size(), 5);
 }
+
+/// `feed_vec` decodes the same packets as `feed`, whether or not a partial frame is buffered,
+/// and its packets' payloads are slices of the chunk it was given (no copy).
+#[test]
+fn feed_vec_matches_feed_and_does_not_copy() {
+    let mut stream = Vec::new();
+    for i in 0..5u8 {
+        let mut buf = BytesMut::new();
+        Packet::Publish(Publish {
+            packet_id: PacketId::new(u16::from(i) + 1),
+            qos: QoS::AtLeastOnce,
+            ..Publish::new(Topic::new("v/t").unwrap(), Bytes::from(vec![i; 300]))
+        })
+        .encode(ProtocolVersion::V5, &mut buf)
+        .unwrap();
+        stream.extend_from_slice(&buf);
+    }
+    for split in [0, 1, 2, 150, 305, stream.len() - 1] {
+        let mut by_slice = Decoder::new(ProtocolVersion::V5, 4096);
+        let mut by_vec = Decoder::new(ProtocolVersion::V5, 4096);
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        for chunk in [&stream[..split], &stream[split..]] {
+            by_slice.feed(chunk);
+            while let Some((p, _)) = by_slice.next_packet().unwrap() {
+                a.push(p);
+            }
+            let owned = chunk.to_vec();
+            let range = owned.as_ptr_range();
+            by_vec.feed_vec(owned);
+            while let Some((p, _)) = by_vec.next_packet().unwrap() {
+                if split == 0 {
+                    // Nothing was buffered: the payload points into the very chunk.
+                    let Packet::Publish(publish) = &p else {
+                        panic!()
+                    };
+                    assert!(range.contains(&publish.payload.as_ptr()), "copied");
+                }
+                b.push(p);
+            }
+        }
+        assert_eq!(a.len(), 5, "split {split}");
+        assert_eq!(a, b, "split {split}");
+    }
+}

@@ -14,10 +14,12 @@ use wasm_bindgen::JsValue;
 /// Decodes every frame in `frames` (MQTT `level` 4 or 5) with the streaming [`Decoder`] the
 /// client uses. Returns `[packets, payload bytes (wrapping)]`, so nothing is optimised away.
 #[wasm_bindgen(js_name = benchDecode)]
-pub fn bench_decode(frames: &[u8], level: u8) -> Result<Vec<u32>, JsValue> {
+pub fn bench_decode(frames: Vec<u8>, level: u8) -> Result<Vec<u32>, JsValue> {
     let version = version(level)?;
     let mut decoder = Decoder::new(version, 256 * 1024 * 1024);
-    decoder.feed(frames);
+    // As the client's transport does: the message's bytes, copied once into wasm memory, become
+    // the decoder's buffer.
+    decoder.feed_vec(frames);
     let (mut packets, mut payload) = (0u32, 0u32);
     while let Some((packet, _raw)) = decoder
         .next_packet()

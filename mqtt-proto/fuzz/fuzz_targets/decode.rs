@@ -28,8 +28,13 @@ fuzz_target!(|data: &[u8]| {
     let max = u32::from(u16::from_be_bytes([*max_hi, *max_lo])) + 2;
     let mut decoder = Decoder::new(version, max);
     let mut poisoned = None;
-    for piece in stream.chunks(chunk) {
-        decoder.feed(piece);
+    for (i, piece) in stream.chunks(chunk).enumerate() {
+        // Both ways of feeding (by copy, by ownership), alternating.
+        if i % 2 == 0 {
+            decoder.feed(piece);
+        } else {
+            decoder.feed_vec(piece.to_vec());
+        }
         loop {
             match decoder.next_packet() {
                 Ok(Some((packet, raw))) => {

@@ -608,6 +608,23 @@ impl Session {
             return;
         };
         decoder.feed(bytes);
+        self.decode_buffered(now);
+    }
+
+    /// [`Session::handle_bytes`] taking ownership of the bytes, which saves a copy when no partial
+    /// packet is buffered (see [`Decoder::feed_vec`]).
+    pub fn handle_bytes_owned(&mut self, now: Instant, bytes: Vec<u8>) {
+        if !self.is_open() {
+            return;
+        }
+        let Some(decoder) = self.decoder.as_mut() else {
+            return;
+        };
+        decoder.feed_vec(bytes);
+        self.decode_buffered(now);
+    }
+
+    fn decode_buffered(&mut self, now: Instant) {
         while self.is_open() {
             let Some(decoder) = self.decoder.as_mut() else {
                 return;
