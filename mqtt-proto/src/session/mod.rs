@@ -601,30 +601,24 @@ impl Session {
 
     /// Bytes arrived from the transport (any chunking: partial packets are buffered).
     pub fn handle_bytes(&mut self, now: Instant, bytes: &[u8]) {
-        if !self.is_open() {
-            return;
-        }
-        let Some(decoder) = self.decoder.as_mut() else {
-            return;
-        };
-        decoder.feed(bytes);
-        self.decode_buffered(now);
+        self.receive(now, |decoder| decoder.feed(bytes));
     }
 
     /// [`Session::handle_bytes`] taking ownership of the bytes, which saves a copy when no partial
     /// packet is buffered (see [`Decoder::feed_vec`]).
     pub fn handle_bytes_owned(&mut self, now: Instant, bytes: Vec<u8>) {
+        self.receive(now, |decoder| decoder.feed_vec(bytes));
+    }
+
+    /// Feeds the decoder (while a connection is open) and handles every complete packet.
+    fn receive(&mut self, now: Instant, feed: impl FnOnce(&mut Decoder)) {
         if !self.is_open() {
             return;
         }
         let Some(decoder) = self.decoder.as_mut() else {
             return;
         };
-        decoder.feed_vec(bytes);
-        self.decode_buffered(now);
-    }
-
-    fn decode_buffered(&mut self, now: Instant) {
+        feed(decoder);
         while self.is_open() {
             let Some(decoder) = self.decoder.as_mut() else {
                 return;
