@@ -119,7 +119,7 @@ export class MqttClient {
     if (typeof topic !== 'string') throw invalid('topic');
     const bytes = toBytes(payload, 'payload');
     const qos = qosOf(options.qos);
-    const raw = await this.#live();
+    const raw = this.#ready() ?? (await this.#live());
     const reasonCode = await raw.publish(topic, bytes, qos, !!options.retain, options.properties).catch(rethrow);
     return { reasonCode };
   }
@@ -141,7 +141,7 @@ export class MqttClient {
       if (rh !== 0 && rh !== 1 && rh !== 2) throw invalid('rh');
       return qosOf(o.qos) | (o.nl ? 4 : 0) | (o.rap ? 8 : 0) | (rh << 4);
     });
-    const raw = await this.#live();
+    const raw = this.#ready() ?? (await this.#live());
     const codes = await raw.subscribe(topics, bytes, options.properties).catch(rethrow);
     return topics.map((topic, i) => (codes[i] < 0x80 ? { topic, qos: codes[i] } : { topic, reasonCode: codes[i] }));
   }
@@ -150,7 +150,7 @@ export class MqttClient {
   async unsubscribe(filters) {
     const list = typeof filters === 'string' ? [filters] : filters;
     if (!Array.isArray(list) || list.some((f) => typeof f !== 'string')) throw invalid('topic filter');
-    const raw = await this.#live();
+    const raw = this.#ready() ?? (await this.#live());
     return Array.from(await raw.unsubscribe(list).catch(rethrow));
   }
 
@@ -198,6 +198,12 @@ export class MqttClient {
     const i = list ? list.findIndex((l) => l === listener || l.listener === listener) : -1;
     if (i >= 0) list.splice(i, 1);
     return this;
+  }
+
+  /** The RawClient once loaded and not ended, else null (then `#live` waits or throws). Calling
+   * it from a listener is safe: the wasm side runs the request in a microtask of its own. */
+  #ready() {
+    return this.#ended ? null : this.#raw;
   }
 
   /** The RawClient, awaited: calls never run inside an event dispatch. */

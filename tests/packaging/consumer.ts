@@ -105,6 +105,12 @@ export async function main(url: string): Promise<void> {
   const codes: number[] = await client.unsubscribe(['a/#', 'x']);
   await client.unsubscribe('y');
   const connected: boolean = client.connected;
+  const kept: MqttClient = await connect(url, { clientId: 'kept', clean: false, sessionExpiryInterval: 60, persistence: true });
+  await connect(url, { persistence: 'named-store' });
+  const committed: Promise<void> = kept.persisted();
+  await committed;
+  const storage: MqttErrorCode = 'ERR_STORAGE';
+  void storage;
   await client.end({ reasonCode: 4, properties: { sessionExpiryInterval: 0, reasonString: 'bye', userProperties: { why: 'done' } } });
   await early.end();
   void [ack.reasonCode, codes, connected];
@@ -125,6 +131,8 @@ export async function main(url: string): Promise<void> {
   client.on('connected', () => {});
   // @ts-expect-error: message listener's payload is a Uint8Array, not a string
   client.on('message', (_t: string, _p: string) => {});
+  // @ts-expect-error: persistence is a boolean or a store name
+  await connect(url, { persistence: 1 });
   // @ts-expect-error: error codes are a closed set
   const bad: MqttErrorCode = 'ERR_NOPE';
   // @ts-expect-error: MqttClient is created by connect/createClient only
