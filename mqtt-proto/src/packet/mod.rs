@@ -255,38 +255,76 @@ impl Packet {
     /// MQTT 5.0 lets a sender drop the Reason String and User Properties to make a packet fit
     /// (e.g. [MQTT-3.4.2-3]); this codec never alters packets: on `PacketTooLarge` the caller
     /// decides whether to retry without them.
+    #[inline]
     pub fn encode_with_limit(
         &self,
         v: ProtocolVersion,
         max_packet_size: u32,
         buf: &mut BytesMut,
     ) -> Result<usize, EncodeError> {
+        // Fixed-size packets (the publish acknowledgments' shortest form, PINGREQ, PINGRESP): the
+        // whole frame is known without the validate / size / write passes, and these have
+        // nothing else to validate (the shortest ack form is valid in every version).
+        if let Self::Publish(p) = self {
+            // The most frequent packet: its own validate / size / write, without the dispatch
+            // on the variant in each of them.
+            return p.encode(v, max_packet_size, buf);
+        }
+        if let Some((frame, len)) = self.fixed_frame() {
+            if len > max_packet_size as usize {
+                return Err(EncodeError::PacketTooLarge {
+                    size: len,
+                    max: max_packet_size,
+                });
+            }
+            debug_assert_eq!(self.body_len(v).ok(), Some(len - 2), "fixed_frame's size");
+            buf.extend_from_slice(frame.get(..len).unwrap_or_default());
+            return Ok(len);
+        }
+        self.encode_general(v, max_packet_size, buf)
+    }
+
+    /// The whole frame of a packet whose encoding does not depend on the version or on
+    /// variable-length fields, with its length: PUBACK / PUBREC / PUBREL / PUBCOMP with Success
+    /// and no properties (the remaining length 2 form), PINGREQ and PINGRESP.
+    #[inline]
+    fn fixed_frame(&self) -> Option<([u8; 4], usize)> {
+        #[inline]
+        fn ack(
+            first: u8,
+            id: PacketId,
+            reason_code: ReasonCode,
+            props: &Properties,
+        ) -> Option<([u8; 4], usize)> {
+            if reason_code != ReasonCode::SUCCESS || !props.is_empty() {
+                return None;
+            }
+            let [hi, lo] = id.get().to_be_bytes();
+            Some(([first, 2, hi, lo], 4))
+        }
+        match self {
+            Self::PubAck(p) => ack(0x40, p.packet_id, p.reason_code, &p.properties),
+            Self::PubRec(p) => ack(0x50, p.packet_id, p.reason_code, &p.properties),
+            Self::PubRel(p) => ack(0x62, p.packet_id, p.reason_code, &p.properties),
+            Self::PubComp(p) => ack(0x70, p.packet_id, p.reason_code, &p.properties),
+            Self::PingReq => Some(([0xC0, 0, 0, 0], 2)),
+            Self::PingResp => Some(([0xD0, 0, 0, 0], 2)),
+            _ => None,
+        }
+    }
+
+    /// [`Packet::encode_with_limit`] for every other packet: validate and size, then write.
+    fn encode_general(
+        &self,
+        v: ProtocolVersion,
+        max_packet_size: u32,
+        buf: &mut BytesMut,
+    ) -> Result<usize, EncodeError> {
         let body = self.body_len(v)?;
-        let total = frame_len(body)?;
-        if total > max_packet_size as usize {
-            return Err(EncodeError::PacketTooLarge {
-                size: total,
-                max: max_packet_size,
-            });
-        }
-        buf.reserve(total);
-        let start = buf.len();
         let first = ((self.packet_type() as u8) << 4) | self.flags();
-        if body < 0x80 {
-            // The common short packet: the whole fixed header in one write.
-            buf.put_slice(&[first, body as u8]);
-        } else {
-            buf.put_u8(first);
-            // `frame_len` checked that `body` fits a Variable Byte Integer.
-            wire::write_varint(buf, body as u32);
-        }
-        self.write_body(v, buf);
-        debug_assert_eq!(
-            buf.len() - start,
-            total,
-            "encoded_len disagrees with encode"
-        );
-        Ok(total)
+        write_frame(first, body, max_packet_size, buf, |buf| {
+            self.write_body(v, buf)
+        })
     }
 
     /// Decodes one complete frame (fixed header included), as returned by
@@ -396,6 +434,42 @@ pub(crate) fn check_fixed_header(v: ProtocolVersion, first: u8) -> Result<Packet
         }
         _ => Ok(packet_type),
     }
+}
+
+/// Writes the fixed header for a remaining length of `body` (validated by the caller's size
+/// computation) and the body (`write`), after checking the frame against `max_packet_size`.
+#[inline(always)]
+fn write_frame(
+    first: u8,
+    body: usize,
+    max_packet_size: u32,
+    buf: &mut BytesMut,
+    write: impl FnOnce(&mut BytesMut),
+) -> Result<usize, EncodeError> {
+    let total = frame_len(body)?;
+    if total > max_packet_size as usize {
+        return Err(EncodeError::PacketTooLarge {
+            size: total,
+            max: max_packet_size,
+        });
+    }
+    buf.reserve(total);
+    let start = buf.len();
+    if body < 0x80 {
+        // The common short packet: the whole fixed header in one write.
+        buf.put_slice(&[first, body as u8]);
+    } else {
+        buf.put_u8(first);
+        // `frame_len` checked that `body` fits a Variable Byte Integer.
+        wire::write_varint(buf, body as u32);
+    }
+    write(buf);
+    debug_assert_eq!(
+        buf.len() - start,
+        total,
+        "encoded_len disagrees with encode"
+    );
+    Ok(total)
 }
 
 /// Size of a whole packet with a remaining length of `body`, or `PacketTooLarge` if `body` does not

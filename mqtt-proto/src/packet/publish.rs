@@ -47,6 +47,21 @@ impl Publish {
         (u8::from(self.dup) << 3) | (self.qos.as_u8() << 1) | u8::from(self.retain)
     }
 
+    /// [`Packet::encode_with_limit`](super::Packet::encode_with_limit) for a PUBLISH.
+    pub(super) fn encode(
+        &self,
+        v: ProtocolVersion,
+        max_packet_size: u32,
+        buf: &mut BytesMut,
+    ) -> Result<usize, EncodeError> {
+        let body = self.body_len(v)?;
+        let first = ((PacketType::Publish as u8) << 4) | self.flags();
+        super::write_frame(first, body, max_packet_size, buf, |buf| {
+            self.write_body(v, buf)
+        })
+    }
+
+    #[inline]
     pub(super) fn body_len(&self, v: ProtocolVersion) -> Result<usize, EncodeError> {
         if self.packet_id.is_some() != (self.qos != QoS::AtMostOnce) {
             return Err(EncodeError::InvalidField {
@@ -79,6 +94,7 @@ impl Publish {
         Ok(topic_len + id_len + props + self.payload.len())
     }
 
+    #[inline]
     pub(super) fn write_body(&self, v: ProtocolVersion, buf: &mut BytesMut) {
         match &self.topic {
             Some(t) => wire::write_string(buf, t.as_mqtt_str()),
