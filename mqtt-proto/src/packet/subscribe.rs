@@ -151,8 +151,7 @@ impl Subscribe {
         };
         let mut filters = Vec::with_capacity(count_entries(r.peek_rest()));
         while !r.is_empty() {
-            let filter =
-                TopicFilter::try_from(r.read_string()?).map_err(DecodeError::InvalidTopicFilter)?;
+            let filter = r.read_topic_filter()?;
             let options = SubscriptionOptions::from_byte(v, r.read_u8()?)?;
             if options.no_local && filter.is_shared() {
                 return Err(DecodeError::NoLocalOnSharedSubscription);
