@@ -7,7 +7,7 @@ use crate::error::{DecodeError, EncodeError};
 use crate::properties::{Context, Properties};
 use crate::topic::{Topic, TopicError};
 use crate::types::{PacketId, ProtocolVersion, QoS};
-use crate::wire::{self, Reader};
+use crate::wire::{self, varint_len, Reader};
 
 /// PUBLISH: carries an application message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,15 +54,22 @@ impl Publish {
         max_packet_size: u32,
         buf: &mut BytesMut,
     ) -> Result<usize, EncodeError> {
-        let body = self.body_len(v)?;
+        let (body, props) = self.sizes(v)?;
         let first = ((PacketType::Publish as u8) << 4) | self.flags();
         super::write_frame(first, body, max_packet_size, buf, |buf| {
-            self.write_body(v, buf)
+            self.write_fields(v, buf, |buf| self.properties.write_with_len(props, buf));
         })
     }
 
     #[inline]
     pub(super) fn body_len(&self, v: ProtocolVersion) -> Result<usize, EncodeError> {
+        self.sizes(v).map(|(body, _)| body)
+    }
+
+    /// Validates the packet; returns the remaining length and the size of the properties
+    /// without their length prefix (5.0; 0 before), so that writing does not size them again.
+    #[inline]
+    fn sizes(&self, v: ProtocolVersion) -> Result<(usize, usize), EncodeError> {
         if self.packet_id.is_some() != (self.qos != QoS::AtMostOnce) {
             return Err(EncodeError::InvalidField {
                 field: "packet identifier (present if and only if QoS > 0)",
@@ -90,12 +97,30 @@ impl Publish {
             }
         };
         let id_len = if self.packet_id.is_some() { 2 } else { 0 };
-        let props = properties_len(&self.properties, Context::Packet(PacketType::Publish), v)?;
-        Ok(topic_len + id_len + props + self.payload.len())
+        let ctx = Context::Packet(PacketType::Publish);
+        let (props_wire, props) = if v.is_v5() {
+            let props = self.properties.content_len(ctx)?;
+            // `content_len` checked that `props` fits a Variable Byte Integer.
+            (varint_len(props as u32) + props, props)
+        } else {
+            (properties_len(&self.properties, ctx, v)?, 0)
+        };
+        Ok((topic_len + id_len + props_wire + self.payload.len(), props))
     }
 
     #[inline]
     pub(super) fn write_body(&self, v: ProtocolVersion, buf: &mut BytesMut) {
+        self.write_fields(v, buf, |buf| self.properties.write(buf));
+    }
+
+    /// Writes the body, the properties (5.0) with `write_properties`.
+    #[inline(always)]
+    fn write_fields(
+        &self,
+        v: ProtocolVersion,
+        buf: &mut BytesMut,
+        write_properties: impl FnOnce(&mut BytesMut),
+    ) {
         match &self.topic {
             Some(t) => wire::write_string(buf, t.as_mqtt_str()),
             None => buf.put_u16(0),
@@ -104,7 +129,7 @@ impl Publish {
             buf.put_u16(id.get());
         }
         if v.is_v5() {
-            self.properties.write(buf);
+            write_properties(buf);
         }
         buf.put_slice(&self.payload);
     }
