@@ -288,6 +288,13 @@ impl Properties {
         }
     }
 
+    /// Whether no values were ever allocated (then no property is set; the converse does not
+    /// hold: values may have been cleared).
+    #[inline]
+    pub(crate) fn is_unallocated(&self) -> bool {
+        self.0.is_none()
+    }
+
     /// The values, if any property was ever set, without allocating: to clear or take a field
     /// of a list that may be empty.
     ///

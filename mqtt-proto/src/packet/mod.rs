@@ -262,26 +262,43 @@ impl Packet {
         max_packet_size: u32,
         buf: &mut BytesMut,
     ) -> Result<usize, EncodeError> {
-        // Fixed-size packets (the publish acknowledgments' shortest form, PINGREQ, PINGRESP): the
-        // whole frame is known without the validate / size / write passes, and these have
-        // nothing else to validate (the shortest ack form is valid in every version).
-        if let Self::Publish(p) = self {
-            // The most frequent packet: its own validate / size / write, without the dispatch
-            // on the variant in each of them.
-            return p.encode(v, max_packet_size, buf);
+        // Only a dispatch, inlined into the caller: no shared prologue for the paths below.
+        match self {
+            // The most frequent packet: its own validate / size / write, without a dispatch on
+            // the variant in each of them.
+            Self::Publish(p) => p.encode(v, max_packet_size, buf),
+            Self::PubAck(_)
+            | Self::PubRec(_)
+            | Self::PubRel(_)
+            | Self::PubComp(_)
+            | Self::PingReq
+            | Self::PingResp => self.encode_fixed(v, max_packet_size, buf),
+            _ => self.encode_general(v, max_packet_size, buf),
         }
-        if let Some((frame, len)) = self.fixed_frame() {
-            if len > max_packet_size as usize {
-                return Err(EncodeError::PacketTooLarge {
-                    size: len,
-                    max: max_packet_size,
-                });
-            }
-            debug_assert_eq!(self.body_len(v).ok(), Some(len - 2), "fixed_frame's size");
-            buf.extend_from_slice(frame.get(..len).unwrap_or_default());
-            return Ok(len);
+    }
+
+    /// Fixed-size packets (the publish acknowledgments' shortest form, PINGREQ, PINGRESP): the
+    /// whole frame is known without the validate / size / write passes, and these have nothing
+    /// else to validate (the shortest ack form is valid in every version).
+    #[inline]
+    fn encode_fixed(
+        &self,
+        v: ProtocolVersion,
+        max_packet_size: u32,
+        buf: &mut BytesMut,
+    ) -> Result<usize, EncodeError> {
+        let Some((frame, len)) = self.fixed_frame() else {
+            return self.encode_general(v, max_packet_size, buf);
+        };
+        if len > max_packet_size as usize {
+            return Err(EncodeError::PacketTooLarge {
+                size: len,
+                max: max_packet_size,
+            });
         }
-        self.encode_general(v, max_packet_size, buf)
+        debug_assert_eq!(self.body_len(v).ok(), Some(len - 2), "fixed_frame's size");
+        buf.extend_from_slice(frame.get(..len).unwrap_or_default());
+        Ok(len)
     }
 
     /// The whole frame of a packet whose encoding does not depend on the version or on
@@ -296,7 +313,9 @@ impl Packet {
             reason_code: ReasonCode,
             props: &Properties,
         ) -> Option<([u8; 4], usize)> {
-            if reason_code != ReasonCode::SUCCESS || !props.is_empty() {
+            // A list with values allocated (even if all were cleared) takes the general path:
+            // this one stays free of calls.
+            if reason_code != ReasonCode::SUCCESS || !props.is_unallocated() {
                 return None;
             }
             let [hi, lo] = id.get().to_be_bytes();
@@ -320,11 +339,33 @@ impl Packet {
         max_packet_size: u32,
         buf: &mut BytesMut,
     ) -> Result<usize, EncodeError> {
-        let body = self.body_len(v)?;
-        let first = ((self.packet_type() as u8) << 4) | self.flags();
-        write_frame(first, body, max_packet_size, buf, |buf| {
-            self.write_body(v, buf)
-        })
+        // One match: each arm validates, sizes and writes its own type (`body_len` and
+        // `write_body` dispatch on the variant again).
+        macro_rules! frame {
+            ($t:ident, $body:expr, $write:expr) => {{
+                let body = $body?;
+                let first = ((PacketType::$t as u8) << 4)
+                    | PacketType::$t.fixed_flags().unwrap_or_default();
+                write_frame(first, body, max_packet_size, buf, $write)
+            }};
+        }
+        match self {
+            Self::Connect(p) => frame!(Connect, p.body_len(), |b| p.write_body(b)),
+            Self::ConnAck(p) => frame!(ConnAck, p.body_len(v), |b| p.write_body(v, b)),
+            Self::Publish(p) => p.encode(v, max_packet_size, buf),
+            Self::PubAck(p) => frame!(PubAck, ack::body_len(p, v), |b| ack::write_body(p, v, b)),
+            Self::PubRec(p) => frame!(PubRec, ack::body_len(p, v), |b| ack::write_body(p, v, b)),
+            Self::PubRel(p) => frame!(PubRel, ack::body_len(p, v), |b| ack::write_body(p, v, b)),
+            Self::PubComp(p) => frame!(PubComp, ack::body_len(p, v), |b| ack::write_body(p, v, b)),
+            Self::Subscribe(p) => frame!(Subscribe, p.body_len(v), |b| p.write_body(v, b)),
+            Self::SubAck(p) => frame!(SubAck, p.body_len(v), |b| p.write_body(v, b)),
+            Self::Unsubscribe(p) => frame!(Unsubscribe, p.body_len(v), |b| p.write_body(v, b)),
+            Self::UnsubAck(p) => frame!(UnsubAck, p.body_len(v), |b| p.write_body(v, b)),
+            Self::PingReq => frame!(PingReq, Ok::<_, EncodeError>(0), |_| {}),
+            Self::PingResp => frame!(PingResp, Ok::<_, EncodeError>(0), |_| {}),
+            Self::Disconnect(p) => frame!(Disconnect, p.body_len(v), |b| p.write_body(v, b)),
+            Self::Auth(p) => frame!(Auth, p.body_len(v), |b| p.write_body(b)),
+        }
     }
 
     /// Decodes one complete frame (fixed header included), as returned by
@@ -373,13 +414,6 @@ impl Packet {
         Ok(packet)
     }
 
-    fn flags(&self) -> u8 {
-        match self {
-            Self::Publish(p) => p.flags(),
-            _ => self.packet_type().fixed_flags().unwrap_or(0),
-        }
-    }
-
     /// Validates the packet and returns its remaining length.
     fn body_len(&self, v: ProtocolVersion) -> Result<usize, EncodeError> {
         match self {
@@ -397,25 +431,6 @@ impl Packet {
             Self::PingReq | Self::PingResp => Ok(0),
             Self::Disconnect(p) => p.body_len(v),
             Self::Auth(p) => p.body_len(v),
-        }
-    }
-
-    fn write_body(&self, v: ProtocolVersion, buf: &mut BytesMut) {
-        match self {
-            Self::Connect(p) => p.write_body(buf),
-            Self::ConnAck(p) => p.write_body(v, buf),
-            Self::Publish(p) => p.write_body(v, buf),
-            Self::PubAck(p) => ack::write_body(p, v, buf),
-            Self::PubRec(p) => ack::write_body(p, v, buf),
-            Self::PubRel(p) => ack::write_body(p, v, buf),
-            Self::PubComp(p) => ack::write_body(p, v, buf),
-            Self::Subscribe(p) => p.write_body(v, buf),
-            Self::SubAck(p) => p.write_body(v, buf),
-            Self::Unsubscribe(p) => p.write_body(v, buf),
-            Self::UnsubAck(p) => p.write_body(v, buf),
-            Self::PingReq | Self::PingResp => {}
-            Self::Disconnect(p) => p.write_body(v, buf),
-            Self::Auth(p) => p.write_body(buf),
         }
     }
 }
@@ -458,6 +473,9 @@ fn write_frame(
     if body < 0x80 {
         // The common short packet: the whole fixed header in one write.
         buf.put_slice(&[first, body as u8]);
+    } else if body < 0x4000 {
+        // A two-byte remaining length, also in one write.
+        buf.put_slice(&[first, (body as u8) | 0x80, (body >> 7) as u8]);
     } else {
         buf.put_u8(first);
         // `frame_len` checked that `body` fits a Variable Byte Integer.

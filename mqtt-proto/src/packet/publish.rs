@@ -108,11 +108,6 @@ impl Publish {
         Ok((topic_len + id_len + props_wire + self.payload.len(), props))
     }
 
-    #[inline]
-    pub(super) fn write_body(&self, v: ProtocolVersion, buf: &mut BytesMut) {
-        self.write_fields(v, buf, |buf| self.properties.write(buf));
-    }
-
     /// Writes the body, the properties (5.0) with `write_properties`.
     #[inline(always)]
     fn write_fields(
