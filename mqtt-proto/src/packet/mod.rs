@@ -262,11 +262,13 @@ impl Packet {
         max_packet_size: u32,
         buf: &mut BytesMut,
     ) -> Result<usize, EncodeError> {
-        // Only a dispatch, inlined into the caller: no shared prologue for the paths below.
+        // PUBLISH first, tested before anything else: the most frequent packet, with its own
+        // validate / size / write (no dispatch on the variant in each of them).
+        if let Self::Publish(p) = self {
+            return p.encode(v, max_packet_size, buf);
+        }
         match self {
-            // The most frequent packet: its own validate / size / write, without a dispatch on
-            // the variant in each of them.
-            Self::Publish(p) => p.encode(v, max_packet_size, buf),
+            Self::Subscribe(p) => p.encode(v, max_packet_size, buf),
             Self::PubAck(_)
             | Self::PubRec(_)
             | Self::PubRel(_)
@@ -357,7 +359,7 @@ impl Packet {
             Self::PubRec(p) => frame!(PubRec, ack::body_len(p, v), |b| ack::write_body(p, v, b)),
             Self::PubRel(p) => frame!(PubRel, ack::body_len(p, v), |b| ack::write_body(p, v, b)),
             Self::PubComp(p) => frame!(PubComp, ack::body_len(p, v), |b| ack::write_body(p, v, b)),
-            Self::Subscribe(p) => frame!(Subscribe, p.body_len(v), |b| p.write_body(v, b)),
+            Self::Subscribe(p) => p.encode(v, max_packet_size, buf),
             Self::SubAck(p) => frame!(SubAck, p.body_len(v), |b| p.write_body(v, b)),
             Self::Unsubscribe(p) => frame!(Unsubscribe, p.body_len(v), |b| p.write_body(v, b)),
             Self::UnsubAck(p) => frame!(UnsubAck, p.body_len(v), |b| p.write_body(v, b)),

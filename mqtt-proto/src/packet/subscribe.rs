@@ -104,6 +104,22 @@ impl Subscribe {
         }
     }
 
+    /// [`Packet::encode_with_limit`](super::Packet::encode_with_limit) for a SUBSCRIBE: its own
+    /// function, so that validating, sizing and writing are inlined together.
+    pub(super) fn encode(
+        &self,
+        v: ProtocolVersion,
+        max_packet_size: u32,
+        buf: &mut BytesMut,
+    ) -> Result<usize, EncodeError> {
+        let body = self.body_len(v)?;
+        let first = ((PacketType::Subscribe as u8) << 4) | 0b0010;
+        super::write_frame(first, body, max_packet_size, buf, |buf| {
+            self.write_body(v, buf)
+        })
+    }
+
+    #[inline]
     pub(super) fn body_len(&self, v: ProtocolVersion) -> Result<usize, EncodeError> {
         if self.filters.is_empty() {
             return Err(EncodeError::InvalidField {
@@ -133,6 +149,7 @@ impl Subscribe {
         Ok(len)
     }
 
+    #[inline]
     pub(super) fn write_body(&self, v: ProtocolVersion, buf: &mut BytesMut) {
         buf.put_u16(self.packet_id.get());
         if v.is_v5() {
