@@ -299,7 +299,13 @@ impl Packet {
             });
         }
         debug_assert_eq!(self.body_len(v).ok(), Some(len - 2), "fixed_frame's size");
-        buf.extend_from_slice(frame.get(..len).unwrap_or_default());
+        // Constant-size writes (a slice of variable length would be a `memcpy` call).
+        let [a, b, c, d] = frame;
+        if len == 4 {
+            buf.put_slice(&[a, b, c, d]);
+        } else {
+            buf.put_slice(&[a, b]);
+        }
         Ok(len)
     }
 
