@@ -1203,17 +1203,14 @@ fn put_u32(buf: &mut BytesMut, property: u8, v: u32) {
     buf.put_slice(&[property, a, b, c, d]);
 }
 
-/// A property identifier and a UTF-8 Encoded String (at most 65,535 bytes by construction),
-/// the identifier and length prefix in one write.
+/// A property identifier and a UTF-8 Encoded String, the identifier and length prefix in one
+/// write.
 #[inline]
 fn put_string(buf: &mut BytesMut, property: u8, s: &MqttString) {
-    let [a, b] = u16::try_from(s.len()).unwrap_or(u16::MAX).to_be_bytes();
+    // An `MqttString` is at most 65,535 bytes (checked when it is made): no truncation.
+    let [a, b] = (s.len() as u16).to_be_bytes();
     buf.put_slice(&[property, a, b]);
-    buf.put_slice(
-        s.as_bytes()
-            .get(..usize::from(u16::MAX))
-            .unwrap_or(s.as_bytes()),
-    );
+    buf.put_slice(s.as_bytes());
 }
 
 /// The Variable Byte Integer encoding of `n` (at most [`MAX_VARINT`]) and its length.

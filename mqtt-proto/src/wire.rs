@@ -218,7 +218,9 @@ pub fn string_len(s: &MqttString) -> usize {
 /// Writes a UTF-8 Encoded String.
 #[inline]
 pub fn write_string(buf: &mut BytesMut, s: &MqttString) {
-    write_binary(buf, s.as_bytes());
+    // An `MqttString` is at most 65,535 bytes (checked when it is made): no truncation.
+    buf.put_u16(s.len() as u16);
+    buf.put_slice(s.as_bytes());
 }
 
 /// Writes Binary Data (two-byte length, then the bytes). The caller validates `data.len() <= 65535`

@@ -202,12 +202,11 @@ impl Subscribe {
     }
 }
 
-/// The length prefix of a filter on the wire (an MQTT string is at most 65,535 bytes).
+/// The length prefix of a filter on the wire.
 #[inline]
 fn string_prefix(filter: &TopicFilter) -> [u8; 2] {
-    u16::try_from(filter.as_mqtt_str().len())
-        .unwrap_or(u16::MAX)
-        .to_be_bytes()
+    // An `MqttString` is at most 65,535 bytes (checked when it is made): no truncation.
+    (filter.as_mqtt_str().len() as u16).to_be_bytes()
 }
 
 /// The number of (string, options byte) entries in a SUBSCRIBE payload, to allocate the filter
