@@ -347,17 +347,13 @@ impl Properties {
         }
     }
 
-    /// Writes the Property Length `content_len` (from [`Properties::content_len`]) and the
-    /// properties.
+    /// Writes the properties without the Property Length (the caller wrote `content_len`,
+    /// from [`Properties::content_len`]).
     #[inline]
-    pub(crate) fn write_with_len(&self, content_len: usize, buf: &mut BytesMut) {
-        match &self.0 {
-            None => buf.put_u8(0),
-            Some(values) => {
-                wire::write_varint(buf, u32::try_from(content_len).unwrap_or(MAX_VARINT));
-                values.write_entries(buf);
-                debug_assert_eq!(values.written_len(), content_len, "content_len");
-            }
+    pub(crate) fn write_entries(&self, content_len: usize, buf: &mut BytesMut) {
+        if let Some(values) = &self.0 {
+            values.write_entries(buf);
+            debug_assert_eq!(values.written_len(), content_len, "content_len");
         }
     }
 
