@@ -129,9 +129,15 @@ impl Context {
     }
 
     fn bit(self) -> u16 {
+        1 << self.index()
+    }
+
+    /// The bit number of [`Context::bit`]: the packet type, 0 for the Will Properties.
+    #[inline]
+    fn index(self) -> usize {
         match self {
-            Self::Packet(t) => 1 << (t as u8),
-            Self::Will => 1,
+            Self::Packet(t) => usize::from(t as u8),
+            Self::Will => 0,
         }
     }
 }
@@ -195,6 +201,25 @@ const fn allowed_in(property: u8) -> u16 {
         _ => 0,
     }
 }
+
+/// The identifiers allowed in each context, one bit per identifier (all are below 64), indexed
+/// by [`Context::index`]: the table of [`allowed_in`] turned around, for checking a whole list
+/// with one mask test.
+const ALLOWED_IDS: [u64; 16] = {
+    let mut table = [0u64; 16];
+    let mut ctx = 0;
+    while ctx < 16 {
+        let mut property = 0u8;
+        while property < 64 {
+            if allowed_in(property) & (1 << ctx) != 0 {
+                table[ctx] |= 1 << property;
+            }
+            property += 1;
+        }
+        ctx += 1;
+    }
+    table
+};
 
 /// Whether `property` may appear in `packet_type` (or, with `None`, in the Will Properties).
 pub fn is_allowed(property: u8, packet_type: Option<PacketType>) -> bool {
@@ -263,6 +288,13 @@ impl Properties {
         }
     }
 
+    /// Whether no values were ever allocated (then no property is set; the converse does not
+    /// hold: values may have been cleared).
+    #[inline]
+    pub(crate) fn is_unallocated(&self) -> bool {
+        self.0.is_none()
+    }
+
     /// The values, if any property was ever set, without allocating: to clear or take a field
     /// of a list that may be empty.
     ///
@@ -296,12 +328,32 @@ impl Properties {
         }
     }
 
+    /// Validates the properties for `ctx` and returns the size of the properties on the wire,
+    /// without the Property Length prefix (for [`Properties::write_with_len`]).
+    #[inline]
+    pub(crate) fn content_len(&self, ctx: Context) -> Result<usize, EncodeError> {
+        match &self.0 {
+            None => Ok(0),
+            Some(values) => values.content_len(ctx),
+        }
+    }
+
     /// Writes the Property Length and the properties. Call [`Properties::wire_len`] first.
     #[inline]
     pub(crate) fn write(&self, buf: &mut BytesMut) {
         match &self.0 {
             None => buf.put_u8(0),
             Some(values) => values.write(buf),
+        }
+    }
+
+    /// Writes the properties without the Property Length (the caller wrote `content_len`,
+    /// from [`Properties::content_len`]).
+    #[inline]
+    pub(crate) fn write_entries(&self, content_len: usize, buf: &mut BytesMut) {
+        if let Some(values) = &self.0 {
+            values.write_entries(buf);
+            debug_assert_eq!(values.written_len(), content_len, "content_len");
         }
     }
 
@@ -453,6 +505,8 @@ impl Value<'_> {
         }
     }
 
+    /// The reference encoding that `write_entries` is checked against (debug builds).
+    #[cfg(debug_assertions)]
     fn write(&self, buf: &mut BytesMut) {
         match self {
             Self::Byte(v) => buf.put_u8(*v),
@@ -672,6 +726,128 @@ impl PropertyValues {
     /// Validates the properties for `ctx` and returns the size of the property list on the wire,
     /// Property Length prefix included.
     fn wire_len(&self, ctx: Context) -> Result<usize, EncodeError> {
+        let len = self.content_len(ctx)?;
+        // `content_len` checked that `len` fits a Variable Byte Integer.
+        Ok(varint_len(u32::try_from(len).unwrap_or(MAX_VARINT)) + len)
+    }
+
+    /// Validates the properties for `ctx` and returns their size on the wire, without the
+    /// Property Length prefix: one pass over the fields for a valid list
+    /// ([`PropertyValues::valid_len`]), the field-by-field checks for the exact error otherwise.
+    #[inline]
+    fn content_len(&self, ctx: Context) -> Result<usize, EncodeError> {
+        match self.valid_len(ctx) {
+            Some(len) => Ok(len),
+            None => self.checked_len(ctx),
+        }
+    }
+
+    /// The size of the properties without the Property Length prefix if they are valid for `ctx`
+    /// (every rule of [`PropertyValues::checked_len`]), `None` if they are not. One pass: the
+    /// identifiers present are collected in a mask tested against the context's at the end.
+    fn valid_len(&self, ctx: Context) -> Option<usize> {
+        let mut present = 0u64;
+        let mut len = 0usize;
+        let mut valid = true;
+        macro_rules! fixed {
+            ($field:ident, $id:ident, $size:expr) => {
+                if self.$field.is_some() {
+                    present |= 1 << id::$id;
+                    len += 1 + $size;
+                }
+            };
+        }
+        macro_rules! string {
+            ($field:ident, $id:ident) => {
+                if let Some(s) = &self.$field {
+                    present |= 1 << id::$id;
+                    len += 3 + s.len();
+                }
+            };
+        }
+        macro_rules! binary {
+            ($field:ident, $id:ident) => {
+                if let Some(b) = &self.$field {
+                    present |= 1 << id::$id;
+                    len += 3 + b.len();
+                    valid &= b.len() <= usize::from(u16::MAX);
+                }
+            };
+        }
+        fixed!(payload_format_indicator, PAYLOAD_FORMAT_INDICATOR, 1);
+        fixed!(message_expiry_interval, MESSAGE_EXPIRY_INTERVAL, 4);
+        string!(content_type, CONTENT_TYPE);
+        if let Some(t) = &self.response_topic {
+            present |= 1 << id::RESPONSE_TOPIC;
+            len += 3 + t.as_mqtt_str().len();
+        }
+        binary!(correlation_data, CORRELATION_DATA);
+        if !self.subscription_identifiers.is_empty() {
+            present |= 1 << id::SUBSCRIPTION_IDENTIFIER;
+            valid &= ctx != Context::Packet(PacketType::Subscribe)
+                || self.subscription_identifiers.len() == 1;
+            for &v in &self.subscription_identifiers {
+                valid &= v != 0 && v <= MAX_VARINT;
+                len += 1 + varint_len(v);
+            }
+        }
+        fixed!(session_expiry_interval, SESSION_EXPIRY_INTERVAL, 4);
+        string!(assigned_client_identifier, ASSIGNED_CLIENT_IDENTIFIER);
+        fixed!(server_keep_alive, SERVER_KEEP_ALIVE, 2);
+        string!(authentication_method, AUTHENTICATION_METHOD);
+        binary!(authentication_data, AUTHENTICATION_DATA);
+        valid &= self.authentication_data.is_none() || self.authentication_method.is_some();
+        fixed!(request_problem_information, REQUEST_PROBLEM_INFORMATION, 1);
+        fixed!(will_delay_interval, WILL_DELAY_INTERVAL, 4);
+        fixed!(
+            request_response_information,
+            REQUEST_RESPONSE_INFORMATION,
+            1
+        );
+        string!(response_information, RESPONSE_INFORMATION);
+        string!(server_reference, SERVER_REFERENCE);
+        string!(reason_string, REASON_STRING);
+        fixed!(receive_maximum, RECEIVE_MAXIMUM, 2);
+        valid &= self.receive_maximum != Some(0);
+        fixed!(topic_alias_maximum, TOPIC_ALIAS_MAXIMUM, 2);
+        fixed!(topic_alias, TOPIC_ALIAS, 2);
+        valid &= self.topic_alias != Some(0);
+        fixed!(maximum_qos, MAXIMUM_QOS, 1);
+        valid &= self.maximum_qos.map_or(true, |q| q.as_u8() <= 1);
+        fixed!(retain_available, RETAIN_AVAILABLE, 1);
+        if !self.user_properties.is_empty() {
+            present |= 1 << id::USER_PROPERTY;
+            for (k, v) in &self.user_properties {
+                len += 5 + k.len() + v.len();
+            }
+        }
+        fixed!(maximum_packet_size, MAXIMUM_PACKET_SIZE, 4);
+        valid &= self.maximum_packet_size != Some(0);
+        fixed!(
+            wildcard_subscription_available,
+            WILDCARD_SUBSCRIPTION_AVAILABLE,
+            1
+        );
+        fixed!(
+            subscription_identifier_available,
+            SUBSCRIPTION_IDENTIFIER_AVAILABLE,
+            1
+        );
+        fixed!(
+            shared_subscription_available,
+            SHARED_SUBSCRIPTION_AVAILABLE,
+            1
+        );
+        let allowed = ALLOWED_IDS.get(ctx.index()).copied().unwrap_or(0);
+        valid &= present & !allowed == 0 && len <= MAX_VARINT as usize;
+        valid.then_some(len)
+    }
+
+    /// Validates the properties for `ctx` field by field, reporting the first problem in
+    /// identifier order, and returns their size without the Property Length prefix.
+    #[cold]
+    #[inline(never)]
+    fn checked_len(&self, ctx: Context) -> Result<usize, EncodeError> {
         let mut len = 0usize;
         let mut error = None;
         self.for_each(|property, value| {
@@ -708,25 +884,151 @@ impl PropertyValues {
                 property: id::AUTHENTICATION_DATA,
             });
         }
-        let len32 = u32::try_from(len).ok().filter(|l| *l <= MAX_VARINT);
-        match len32 {
-            Some(l) => Ok(varint_len(l) + len),
-            None => Err(EncodeError::PacketTooLarge {
+        if len > MAX_VARINT as usize {
+            return Err(EncodeError::PacketTooLarge {
                 size: len,
                 max: MAX_VARINT,
-            }),
+            });
         }
+        Ok(len)
     }
 
     /// Writes the Property Length and the properties. Call [`PropertyValues::wire_len`] first.
+    ///
+    /// The length is written last: one placeholder byte, patched after the properties (which
+    /// are moved in the rare case of a list of 128 bytes or more), instead of a sizing pass.
     fn write(&self, buf: &mut BytesMut) {
-        let mut len = 0usize;
+        let start = buf.len();
+        buf.put_u8(0);
+        self.write_entries(buf);
+        let len = buf.len() - start - 1;
+        let (prefix, n) = varint_bytes(u32::try_from(len).unwrap_or(MAX_VARINT));
+        if n > 1 {
+            // Room for the longer Property Length: shift the properties right.
+            buf.put_bytes(0, n - 1);
+            buf.copy_within(start + 1..start + 1 + len, start + n);
+        }
+        if let (Some(dst), Some(src)) = (buf.get_mut(start..start + n), prefix.get(..n)) {
+            dst.copy_from_slice(src);
+        }
+        debug_assert_eq!(
+            self.written_len(),
+            len,
+            "write_entries and for_each disagree"
+        );
+    }
+
+    /// The size of the properties as [`PropertyValues::for_each`] sees them (debug checks).
+    fn written_len(&self) -> usize {
+        let mut len = 0;
         self.for_each(|_, value| len += 1 + value.len());
-        wire::write_varint(buf, u32::try_from(len).unwrap_or(MAX_VARINT));
-        self.for_each(|property, value| {
-            buf.put_u8(property);
-            value.write(buf);
-        });
+        len
+    }
+
+    /// Writes every property that is set, in ascending identifier order (as
+    /// [`PropertyValues::for_each`] lists them), without the Property Length.
+    fn write_entries(&self, buf: &mut BytesMut) {
+        #[cfg(debug_assertions)]
+        let start = buf.len();
+        if let Some(v) = self.payload_format_indicator {
+            buf.put_slice(&[id::PAYLOAD_FORMAT_INDICATOR, v as u8]);
+        }
+        if let Some(v) = self.message_expiry_interval {
+            put_u32(buf, id::MESSAGE_EXPIRY_INTERVAL, v);
+        }
+        if let Some(v) = &self.content_type {
+            put_string(buf, id::CONTENT_TYPE, v);
+        }
+        if let Some(v) = &self.response_topic {
+            put_string(buf, id::RESPONSE_TOPIC, v.as_mqtt_str());
+        }
+        if let Some(v) = &self.correlation_data {
+            buf.put_u8(id::CORRELATION_DATA);
+            wire::write_binary(buf, v);
+        }
+        for v in &self.subscription_identifiers {
+            buf.put_u8(id::SUBSCRIPTION_IDENTIFIER);
+            wire::write_varint(buf, *v);
+        }
+        if let Some(v) = self.session_expiry_interval {
+            put_u32(buf, id::SESSION_EXPIRY_INTERVAL, v);
+        }
+        if let Some(v) = &self.assigned_client_identifier {
+            put_string(buf, id::ASSIGNED_CLIENT_IDENTIFIER, v);
+        }
+        if let Some(v) = self.server_keep_alive {
+            put_u16(buf, id::SERVER_KEEP_ALIVE, v);
+        }
+        if let Some(v) = &self.authentication_method {
+            put_string(buf, id::AUTHENTICATION_METHOD, v);
+        }
+        if let Some(v) = &self.authentication_data {
+            buf.put_u8(id::AUTHENTICATION_DATA);
+            wire::write_binary(buf, v);
+        }
+        if let Some(v) = self.request_problem_information {
+            buf.put_slice(&[id::REQUEST_PROBLEM_INFORMATION, u8::from(v)]);
+        }
+        if let Some(v) = self.will_delay_interval {
+            put_u32(buf, id::WILL_DELAY_INTERVAL, v);
+        }
+        if let Some(v) = self.request_response_information {
+            buf.put_slice(&[id::REQUEST_RESPONSE_INFORMATION, u8::from(v)]);
+        }
+        if let Some(v) = &self.response_information {
+            put_string(buf, id::RESPONSE_INFORMATION, v);
+        }
+        if let Some(v) = &self.server_reference {
+            put_string(buf, id::SERVER_REFERENCE, v);
+        }
+        if let Some(v) = &self.reason_string {
+            put_string(buf, id::REASON_STRING, v);
+        }
+        if let Some(v) = self.receive_maximum {
+            put_u16(buf, id::RECEIVE_MAXIMUM, v);
+        }
+        if let Some(v) = self.topic_alias_maximum {
+            put_u16(buf, id::TOPIC_ALIAS_MAXIMUM, v);
+        }
+        if let Some(v) = self.topic_alias {
+            put_u16(buf, id::TOPIC_ALIAS, v);
+        }
+        if let Some(v) = self.maximum_qos {
+            buf.put_slice(&[id::MAXIMUM_QOS, v.as_u8()]);
+        }
+        if let Some(v) = self.retain_available {
+            buf.put_slice(&[id::RETAIN_AVAILABLE, u8::from(v)]);
+        }
+        for (k, v) in &self.user_properties {
+            put_string(buf, id::USER_PROPERTY, k);
+            wire::write_string(buf, v);
+        }
+        if let Some(v) = self.maximum_packet_size {
+            put_u32(buf, id::MAXIMUM_PACKET_SIZE, v);
+        }
+        if let Some(v) = self.wildcard_subscription_available {
+            buf.put_slice(&[id::WILDCARD_SUBSCRIPTION_AVAILABLE, u8::from(v)]);
+        }
+        if let Some(v) = self.subscription_identifier_available {
+            buf.put_slice(&[id::SUBSCRIPTION_IDENTIFIER_AVAILABLE, u8::from(v)]);
+        }
+        if let Some(v) = self.shared_subscription_available {
+            buf.put_slice(&[id::SHARED_SUBSCRIPTION_AVAILABLE, u8::from(v)]);
+        }
+        #[cfg(debug_assertions)]
+        {
+            // Same bytes as the generic walk over `for_each`.
+            let mut reference = BytesMut::new();
+            self.for_each(|property, value| {
+                reference.put_u8(property);
+                value.write(&mut reference);
+            });
+            debug_assert_eq!(
+                buf.get(start..),
+                Some(&reference[..]),
+                "write_entries and for_each disagree"
+            );
+        }
     }
 
     /// Reads the `len` bytes of properties that follow a Property Length into `self` (empty),
@@ -883,6 +1185,50 @@ impl PropertyValues {
     }
 }
 
+/// A property identifier and a Two Byte Integer, in one write.
+#[inline]
+fn put_u16(buf: &mut BytesMut, property: u8, v: u16) {
+    let [a, b] = v.to_be_bytes();
+    buf.put_slice(&[property, a, b]);
+}
+
+/// A property identifier and a Four Byte Integer, in one write.
+#[inline]
+fn put_u32(buf: &mut BytesMut, property: u8, v: u32) {
+    let [a, b, c, d] = v.to_be_bytes();
+    buf.put_slice(&[property, a, b, c, d]);
+}
+
+/// A property identifier and a UTF-8 Encoded String, the identifier and length prefix in one
+/// write.
+#[inline]
+fn put_string(buf: &mut BytesMut, property: u8, s: &MqttString) {
+    // An `MqttString` is at most 65,535 bytes (checked when it is made): no truncation.
+    let [a, b] = (s.len() as u16).to_be_bytes();
+    buf.put_slice(&[property, a, b]);
+    buf.put_slice(s.as_bytes());
+}
+
+/// The Variable Byte Integer encoding of `n` (at most [`MAX_VARINT`]) and its length.
+fn varint_bytes(n: u32) -> ([u8; 4], usize) {
+    let mut out = [0u8; 4];
+    let mut n = n & MAX_VARINT;
+    let mut len = 0;
+    for slot in &mut out {
+        let mut byte = (n & 0x7F) as u8;
+        n >>= 7;
+        if n > 0 {
+            byte |= 0x80;
+        }
+        *slot = byte;
+        len += 1;
+        if n == 0 {
+            break;
+        }
+    }
+    (out, len)
+}
+
 fn once<T>(slot: &mut Option<T>, property: u8, value: T) -> Result<(), DecodeError> {
     if slot.is_some() {
         return Err(DecodeError::DuplicateProperty(property));
@@ -896,5 +1242,102 @@ fn flag(r: &mut Reader, property: u8) -> Result<bool, DecodeError> {
         0 => Ok(false),
         1 => Ok(true),
         _ => Err(DecodeError::InvalidPropertyValue { property }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    /// Lists with one property set (valid and invalid values) and the combined rules.
+    fn samples() -> Vec<PropertyValues> {
+        let s = || Some(MqttString::from("text"));
+        let big = Bytes::from(alloc::vec![7u8; 70_000]);
+        let one = |f: &dyn Fn(&mut PropertyValues)| {
+            let mut p = PropertyValues::default();
+            f(&mut p);
+            p
+        };
+        alloc::vec![
+            one(&|p| p.payload_format_indicator = Some(PayloadFormat::Utf8)),
+            one(&|p| p.message_expiry_interval = Some(0)),
+            one(&|p| p.content_type = s()),
+            one(&|p| p.response_topic = Topic::new("a/b").ok()),
+            one(&|p| p.correlation_data = Some(Bytes::from_static(b"id"))),
+            one(&|p| p.correlation_data = Some(big.clone())),
+            one(&|p| p.subscription_identifiers = alloc::vec![1]),
+            one(&|p| p.subscription_identifiers = alloc::vec![0]),
+            one(&|p| p.subscription_identifiers = alloc::vec![MAX_VARINT + 1]),
+            one(&|p| p.subscription_identifiers = alloc::vec![5, 200_000]),
+            one(&|p| p.session_expiry_interval = Some(9)),
+            one(&|p| p.assigned_client_identifier = s()),
+            one(&|p| p.server_keep_alive = Some(0)),
+            one(&|p| p.authentication_method = s()),
+            one(&|p| p.authentication_data = Some(Bytes::from_static(b"d"))),
+            one(&|p| {
+                p.authentication_method = s();
+                p.authentication_data = Some(big.clone());
+            }),
+            one(&|p| {
+                p.authentication_method = s();
+                p.authentication_data = Some(Bytes::from_static(b"d"));
+            }),
+            one(&|p| p.request_problem_information = Some(false)),
+            one(&|p| p.will_delay_interval = Some(3)),
+            one(&|p| p.request_response_information = Some(true)),
+            one(&|p| p.response_information = s()),
+            one(&|p| p.server_reference = s()),
+            one(&|p| p.reason_string = s()),
+            one(&|p| p.receive_maximum = Some(0)),
+            one(&|p| p.receive_maximum = Some(1)),
+            one(&|p| p.topic_alias_maximum = Some(0)),
+            one(&|p| p.topic_alias = Some(0)),
+            one(&|p| p.topic_alias = Some(1)),
+            one(&|p| p.maximum_qos = Some(QoS::AtLeastOnce)),
+            one(&|p| p.maximum_qos = Some(QoS::ExactlyOnce)),
+            one(&|p| p.retain_available = Some(true)),
+            one(&|p| p.user_properties = alloc::vec![(s().unwrap_or_default(), "v".into()); 30]),
+            one(&|p| p.maximum_packet_size = Some(0)),
+            one(&|p| p.maximum_packet_size = Some(1)),
+            one(&|p| p.wildcard_subscription_available = Some(true)),
+            one(&|p| p.subscription_identifier_available = Some(false)),
+            one(&|p| p.shared_subscription_available = Some(true)),
+            one(&|p| {
+                p.topic_alias = Some(0);
+                p.reason_string = s();
+            }),
+        ]
+    }
+
+    /// The one-pass size agrees with the field-by-field checks in every context, and the
+    /// direct writer (with the Property Length patched afterwards, short or long) with the sizes.
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    fn one_pass_size_agrees_with_the_checks() {
+        let contexts = (1..16)
+            .filter_map(PacketType::from_u8)
+            .map(Context::Packet)
+            .chain([Context::Will]);
+        let mut accepted = 0;
+        for ctx in contexts {
+            for p in samples() {
+                let checked = p.checked_len(ctx);
+                assert_eq!(p.valid_len(ctx), checked.clone().ok(), "{p:?} in {ctx:?}");
+                assert_eq!(p.content_len(ctx), checked, "{p:?} in {ctx:?}");
+                if let Ok(len) = checked {
+                    accepted += 1;
+                    let mut buf = BytesMut::from(&b"xy"[..]);
+                    p.write(&mut buf);
+                    assert_eq!(buf.len(), 2 + p.wire_len(ctx).unwrap_or_default());
+                    let mut r = Reader::new(buf.freeze().slice(2..));
+                    assert_eq!(r.read_varint().ok(), u32::try_from(len).ok());
+                    assert_eq!(r.remaining(), len);
+                }
+            }
+        }
+        assert!(accepted > 30, "{accepted}");
     }
 }

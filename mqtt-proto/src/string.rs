@@ -98,6 +98,16 @@ impl MqttString {
     }
 }
 
+impl MqttString {
+    /// Wraps a received string whose bytes the caller checked for U+0000 (a wire string is at
+    /// most 65,535 bytes by its length prefix).
+    #[inline]
+    pub(crate) fn from_nul_free(s: ByteString) -> Self {
+        debug_assert_eq!(check_str(&s), Ok(()));
+        Self(s)
+    }
+}
+
 /// The MQTT rules beyond well-formed UTF-8: no U+0000, at most 65,535 bytes.
 #[inline]
 fn check_str(s: &str) -> Result<(), StringError> {

@@ -4,7 +4,9 @@
 use core::fmt;
 
 use bytes::Bytes;
+use bytestring::ByteString;
 
+use crate::error::DecodeError;
 use crate::string::{MqttString, StringError};
 
 /// Why a string is not a valid topic name or topic filter.
@@ -275,6 +277,72 @@ fn check_filter(f: &str) -> Result<(), TopicError> {
     check_level(len, wildcards, true)
 }
 
+impl TopicFilter {
+    /// A filter received as `s` (well-formed UTF-8): the checks and errors of
+    /// `MqttString::try_from` then `TopicFilter::try_from`, with the NUL and wildcard checks in
+    /// one pass for the common, valid filter ([`scan_filter`]); anything else takes the full path
+    /// for the exact error.
+    #[inline]
+    pub(crate) fn from_wire(s: ByteString) -> Result<Self, DecodeError> {
+        match scan_filter(s.as_bytes()) {
+            Some(group_len) => Ok(Self {
+                raw: MqttString::from_nul_free(s),
+                group_len,
+            }),
+            None => Self::from_wire_slow(s),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn from_wire_slow(s: ByteString) -> Result<Self, DecodeError> {
+        let s = MqttString::try_from(s.into_bytes())?;
+        Self::try_from(s).map_err(DecodeError::InvalidTopicFilter)
+    }
+}
+
+/// One pass over a filter's bytes: `Some(share group length)` if it is a valid MQTT string (no
+/// U+0000) and a valid topic filter, `None` if it is not, or may not be (the caller then runs
+/// the full checks). A wildcard is accepted only where it is a whole level (`#` the last).
+#[inline]
+fn scan_filter(s: &[u8]) -> Option<Option<u16>> {
+    let (group_len, f) = match s.strip_prefix(SHARE_PREFIX.as_bytes()) {
+        None => (None, s),
+        Some(rest) => {
+            let slash = rest.iter().position(|&b| b == b'/')?;
+            let group = rest.get(..slash)?;
+            let filter = rest.get(slash + 1..)?;
+            if group.is_empty() || group.iter().any(|&b| matches!(b, 0 | b'+' | b'#')) {
+                return None;
+            }
+            (Some(u16::try_from(group.len()).ok()?), filter)
+        }
+    };
+    if f.is_empty() {
+        return None;
+    }
+    // The byte before the current one ('/' at the start: a level begins).
+    let mut prev = b'/';
+    for (i, &b) in f.iter().enumerate() {
+        match b {
+            0 => return None,
+            b'+' | b'#' => {
+                let next = f.get(i + 1).copied();
+                let alone = match b {
+                    b'+' => next.is_none() || next == Some(b'/'),
+                    _ => next.is_none(),
+                };
+                if prev != b'/' || !alone {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+        prev = b;
+    }
+    Some(group_len)
+}
+
 impl TryFrom<MqttString> for TopicFilter {
     type Error = TopicError;
 
@@ -340,5 +408,51 @@ impl fmt::Display for TopicFilter {
 impl fmt::Debug for TopicFilter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "TopicFilter({:?})", self.raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    /// The one-pass decode path agrees with the full checks (value and error) on every string of
+    /// up to 6 characters over the characters that matter, alone and after `$share/`.
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    fn from_wire_agrees_with_the_full_checks() {
+        const ALPHABET: [char; 6] = ['a', '/', '+', '#', '\0', 'é'];
+        let mut strings = alloc::vec![alloc::string::String::new()];
+        let mut last = strings.clone();
+        for _ in 0..6 {
+            let mut next = alloc::vec::Vec::new();
+            for s in &last {
+                for c in ALPHABET {
+                    let mut t = s.clone();
+                    t.push(c);
+                    next.push(t);
+                }
+            }
+            strings.extend(next.iter().cloned());
+            last = next;
+        }
+        for s in &strings {
+            for prefix in ["", "$share/", "$share/g/", "$share"] {
+                let text = alloc::format!("{prefix}{s}");
+                let bytes = Bytes::from(text.clone().into_bytes());
+                let full = MqttString::try_from(bytes.clone())
+                    .map_err(DecodeError::from)
+                    .and_then(|m| {
+                        TopicFilter::try_from(m).map_err(DecodeError::InvalidTopicFilter)
+                    });
+                let fast = ByteString::try_from(bytes)
+                    .map_err(|_| DecodeError::InvalidString(StringError::InvalidUtf8))
+                    .and_then(TopicFilter::from_wire);
+                // Equality covers the share group's length too.
+                assert_eq!(fast, full, "{text:?}");
+            }
+        }
     }
 }

@@ -5,10 +5,12 @@
 //! Strings and binary data are returned as zero-copy slices of the frame.
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
+use bytestring::ByteString;
 
 use crate::error::DecodeError;
 use crate::packet::PacketType;
-use crate::string::MqttString;
+use crate::string::{MqttString, StringError};
+use crate::topic::TopicFilter;
 
 /// The largest value a Variable Byte Integer can encode (268,435,455).
 pub const MAX_VARINT: u32 = 268_435_455;
@@ -134,6 +136,18 @@ impl Reader {
         Ok(MqttString::try_from(bytes)?)
     }
 
+    /// Reads a topic filter (zero-copy): a UTF-8 Encoded String validated as
+    /// [`Reader::read_string`] does, then as a filter (errors: `InvalidString`, then
+    /// `InvalidTopicFilter`).
+    #[inline]
+    pub(crate) fn read_topic_filter(&mut self) -> Result<TopicFilter, DecodeError> {
+        let bytes = self.read_binary()?;
+        match ByteString::try_from(bytes) {
+            Ok(s) => TopicFilter::from_wire(s),
+            Err(_) => Err(DecodeError::InvalidString(StringError::InvalidUtf8)),
+        }
+    }
+
     /// Everything not read yet, without consuming it.
     #[inline]
     pub fn peek_rest(&self) -> &[u8] {
@@ -204,7 +218,9 @@ pub fn string_len(s: &MqttString) -> usize {
 /// Writes a UTF-8 Encoded String.
 #[inline]
 pub fn write_string(buf: &mut BytesMut, s: &MqttString) {
-    write_binary(buf, s.as_bytes());
+    // An `MqttString` is at most 65,535 bytes (checked when it is made): no truncation.
+    buf.put_u16(s.len() as u16);
+    buf.put_slice(s.as_bytes());
 }
 
 /// Writes Binary Data (two-byte length, then the bytes). The caller validates `data.len() <= 65535`

@@ -255,38 +255,125 @@ impl Packet {
     /// MQTT 5.0 lets a sender drop the Reason String and User Properties to make a packet fit
     /// (e.g. [MQTT-3.4.2-3]); this codec never alters packets: on `PacketTooLarge` the caller
     /// decides whether to retry without them.
+    #[inline]
     pub fn encode_with_limit(
         &self,
         v: ProtocolVersion,
         max_packet_size: u32,
         buf: &mut BytesMut,
     ) -> Result<usize, EncodeError> {
-        let body = self.body_len(v)?;
-        let total = frame_len(body)?;
-        if total > max_packet_size as usize {
+        // PUBLISH first, tested before anything else: the most frequent packet, with its own
+        // validate / size / write (no dispatch on the variant in each of them).
+        if let Self::Publish(p) = self {
+            return p.encode(v, max_packet_size, buf);
+        }
+        match self {
+            Self::Subscribe(p) => p.encode(v, max_packet_size, buf),
+            Self::PubAck(_)
+            | Self::PubRec(_)
+            | Self::PubRel(_)
+            | Self::PubComp(_)
+            | Self::PingReq
+            | Self::PingResp => self.encode_fixed(v, max_packet_size, buf),
+            _ => self.encode_general(v, max_packet_size, buf),
+        }
+    }
+
+    /// Fixed-size packets (the publish acknowledgments' shortest form, PINGREQ, PINGRESP): the
+    /// whole frame is known without the validate / size / write passes, and these have nothing
+    /// else to validate (the shortest ack form is valid in every version).
+    #[inline]
+    fn encode_fixed(
+        &self,
+        v: ProtocolVersion,
+        max_packet_size: u32,
+        buf: &mut BytesMut,
+    ) -> Result<usize, EncodeError> {
+        let Some((frame, len)) = self.fixed_frame() else {
+            return self.encode_general(v, max_packet_size, buf);
+        };
+        if len > max_packet_size as usize {
             return Err(EncodeError::PacketTooLarge {
-                size: total,
+                size: len,
                 max: max_packet_size,
             });
         }
-        buf.reserve(total);
-        let start = buf.len();
-        let first = ((self.packet_type() as u8) << 4) | self.flags();
-        if body < 0x80 {
-            // The common short packet: the whole fixed header in one write.
-            buf.put_slice(&[first, body as u8]);
+        debug_assert_eq!(self.body_len(v).ok(), Some(len - 2), "fixed_frame's size");
+        // Constant-size writes (a slice of variable length would be a `memcpy` call).
+        let [a, b, c, d] = frame;
+        if len == 4 {
+            buf.put_slice(&[a, b, c, d]);
         } else {
-            buf.put_u8(first);
-            // `frame_len` checked that `body` fits a Variable Byte Integer.
-            wire::write_varint(buf, body as u32);
+            buf.put_slice(&[a, b]);
         }
-        self.write_body(v, buf);
-        debug_assert_eq!(
-            buf.len() - start,
-            total,
-            "encoded_len disagrees with encode"
-        );
-        Ok(total)
+        Ok(len)
+    }
+
+    /// The whole frame of a packet whose encoding does not depend on the version or on
+    /// variable-length fields, with its length: PUBACK / PUBREC / PUBREL / PUBCOMP with Success
+    /// and no properties (the remaining length 2 form), PINGREQ and PINGRESP.
+    #[inline]
+    fn fixed_frame(&self) -> Option<([u8; 4], usize)> {
+        #[inline]
+        fn ack(
+            first: u8,
+            id: PacketId,
+            reason_code: ReasonCode,
+            props: &Properties,
+        ) -> Option<([u8; 4], usize)> {
+            // A list with values allocated (even if all were cleared) takes the general path:
+            // this one stays free of calls.
+            if reason_code != ReasonCode::SUCCESS || !props.is_unallocated() {
+                return None;
+            }
+            let [hi, lo] = id.get().to_be_bytes();
+            Some(([first, 2, hi, lo], 4))
+        }
+        match self {
+            Self::PubAck(p) => ack(0x40, p.packet_id, p.reason_code, &p.properties),
+            Self::PubRec(p) => ack(0x50, p.packet_id, p.reason_code, &p.properties),
+            Self::PubRel(p) => ack(0x62, p.packet_id, p.reason_code, &p.properties),
+            Self::PubComp(p) => ack(0x70, p.packet_id, p.reason_code, &p.properties),
+            Self::PingReq => Some(([0xC0, 0, 0, 0], 2)),
+            Self::PingResp => Some(([0xD0, 0, 0, 0], 2)),
+            _ => None,
+        }
+    }
+
+    /// [`Packet::encode_with_limit`] for every other packet: validate and size, then write.
+    fn encode_general(
+        &self,
+        v: ProtocolVersion,
+        max_packet_size: u32,
+        buf: &mut BytesMut,
+    ) -> Result<usize, EncodeError> {
+        // One match: each arm validates, sizes and writes its own type (`body_len` and
+        // `write_body` dispatch on the variant again).
+        macro_rules! frame {
+            ($t:ident, $body:expr, $write:expr) => {{
+                let body = $body?;
+                let first = ((PacketType::$t as u8) << 4)
+                    | PacketType::$t.fixed_flags().unwrap_or_default();
+                write_frame(first, body, max_packet_size, buf, $write)
+            }};
+        }
+        match self {
+            Self::Connect(p) => frame!(Connect, p.body_len(), |b| p.write_body(b)),
+            Self::ConnAck(p) => frame!(ConnAck, p.body_len(v), |b| p.write_body(v, b)),
+            Self::Publish(p) => p.encode(v, max_packet_size, buf),
+            Self::PubAck(p) => frame!(PubAck, ack::body_len(p, v), |b| ack::write_body(p, v, b)),
+            Self::PubRec(p) => frame!(PubRec, ack::body_len(p, v), |b| ack::write_body(p, v, b)),
+            Self::PubRel(p) => frame!(PubRel, ack::body_len(p, v), |b| ack::write_body(p, v, b)),
+            Self::PubComp(p) => frame!(PubComp, ack::body_len(p, v), |b| ack::write_body(p, v, b)),
+            Self::Subscribe(p) => p.encode(v, max_packet_size, buf),
+            Self::SubAck(p) => frame!(SubAck, p.body_len(v), |b| p.write_body(v, b)),
+            Self::Unsubscribe(p) => frame!(Unsubscribe, p.body_len(v), |b| p.write_body(v, b)),
+            Self::UnsubAck(p) => frame!(UnsubAck, p.body_len(v), |b| p.write_body(v, b)),
+            Self::PingReq => frame!(PingReq, Ok::<_, EncodeError>(0), |_| {}),
+            Self::PingResp => frame!(PingResp, Ok::<_, EncodeError>(0), |_| {}),
+            Self::Disconnect(p) => frame!(Disconnect, p.body_len(v), |b| p.write_body(v, b)),
+            Self::Auth(p) => frame!(Auth, p.body_len(v), |b| p.write_body(b)),
+        }
     }
 
     /// Decodes one complete frame (fixed header included), as returned by
@@ -335,13 +422,6 @@ impl Packet {
         Ok(packet)
     }
 
-    fn flags(&self) -> u8 {
-        match self {
-            Self::Publish(p) => p.flags(),
-            _ => self.packet_type().fixed_flags().unwrap_or(0),
-        }
-    }
-
     /// Validates the packet and returns its remaining length.
     fn body_len(&self, v: ProtocolVersion) -> Result<usize, EncodeError> {
         match self {
@@ -361,25 +441,6 @@ impl Packet {
             Self::Auth(p) => p.body_len(v),
         }
     }
-
-    fn write_body(&self, v: ProtocolVersion, buf: &mut BytesMut) {
-        match self {
-            Self::Connect(p) => p.write_body(buf),
-            Self::ConnAck(p) => p.write_body(v, buf),
-            Self::Publish(p) => p.write_body(v, buf),
-            Self::PubAck(p) => ack::write_body(p, v, buf),
-            Self::PubRec(p) => ack::write_body(p, v, buf),
-            Self::PubRel(p) => ack::write_body(p, v, buf),
-            Self::PubComp(p) => ack::write_body(p, v, buf),
-            Self::Subscribe(p) => p.write_body(v, buf),
-            Self::SubAck(p) => p.write_body(v, buf),
-            Self::Unsubscribe(p) => p.write_body(v, buf),
-            Self::UnsubAck(p) => p.write_body(v, buf),
-            Self::PingReq | Self::PingResp => {}
-            Self::Disconnect(p) => p.write_body(v, buf),
-            Self::Auth(p) => p.write_body(buf),
-        }
-    }
 }
 
 /// Checks the first byte of a fixed header: packet type (0 is reserved, and 15 before 5.0) and
@@ -396,6 +457,45 @@ pub(crate) fn check_fixed_header(v: ProtocolVersion, first: u8) -> Result<Packet
         }
         _ => Ok(packet_type),
     }
+}
+
+/// Writes the fixed header for a remaining length of `body` (validated by the caller's size
+/// computation) and the body (`write`), after checking the frame against `max_packet_size`.
+#[inline(always)]
+fn write_frame(
+    first: u8,
+    body: usize,
+    max_packet_size: u32,
+    buf: &mut BytesMut,
+    write: impl FnOnce(&mut BytesMut),
+) -> Result<usize, EncodeError> {
+    let total = frame_len(body)?;
+    if total > max_packet_size as usize {
+        return Err(EncodeError::PacketTooLarge {
+            size: total,
+            max: max_packet_size,
+        });
+    }
+    buf.reserve(total);
+    let start = buf.len();
+    if body < 0x80 {
+        // The common short packet: the whole fixed header in one write.
+        buf.put_slice(&[first, body as u8]);
+    } else if body < 0x4000 {
+        // A two-byte remaining length, also in one write.
+        buf.put_slice(&[first, (body as u8) | 0x80, (body >> 7) as u8]);
+    } else {
+        buf.put_u8(first);
+        // `frame_len` checked that `body` fits a Variable Byte Integer.
+        wire::write_varint(buf, body as u32);
+    }
+    write(buf);
+    debug_assert_eq!(
+        buf.len() - start,
+        total,
+        "encoded_len disagrees with encode"
+    );
+    Ok(total)
 }
 
 /// Size of a whole packet with a remaining length of `body`, or `PacketTooLarge` if `body` does not

@@ -72,9 +72,7 @@ impl Unsubscribe {
         };
         let mut filters = Vec::new();
         while !r.is_empty() {
-            filters.push(
-                TopicFilter::try_from(r.read_string()?).map_err(DecodeError::InvalidTopicFilter)?,
-            );
+            filters.push(r.read_topic_filter()?);
         }
         if filters.is_empty() {
             return Err(DecodeError::NoTopicFilters {
