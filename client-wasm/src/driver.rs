@@ -188,8 +188,7 @@ impl Driver {
     /// and completes pending calls. Returns the events for the listeners.
     fn drain(&mut self) -> Vec<Event> {
         let mut events = Vec::new();
-        // Every packet of one drain goes out in one WebSocket message (MQTT 5.0 §6.0 and
-        // 3.1.1 §6.0 allow several packets per message): one send instead of one per packet.
+        // The packets of one drain, handed on together (see `send` and `transmit`).
         let mut batch: Vec<u8> = Vec::new();
         loop {
             match self.session.poll_output() {
