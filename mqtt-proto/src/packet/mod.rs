@@ -459,6 +459,20 @@ pub(crate) fn check_fixed_header(v: ProtocolVersion, first: u8) -> Result<Packet
     }
 }
 
+/// The size of a frame with a `body`-byte body, refused with [`EncodeError::PacketTooLarge`] if it
+/// exceeds `max_packet_size` (checked before anything is written).
+#[inline]
+pub(super) fn frame_within(body: usize, max_packet_size: u32) -> Result<usize, EncodeError> {
+    let total = frame_len(body)?;
+    if total > max_packet_size as usize {
+        return Err(EncodeError::PacketTooLarge {
+            size: total,
+            max: max_packet_size,
+        });
+    }
+    Ok(total)
+}
+
 /// Writes the fixed header for a remaining length of `body` (validated by the caller's size
 /// computation) and the body (`write`), after checking the frame against `max_packet_size`.
 #[inline(always)]
@@ -469,13 +483,7 @@ fn write_frame(
     buf: &mut BytesMut,
     write: impl FnOnce(&mut BytesMut),
 ) -> Result<usize, EncodeError> {
-    let total = frame_len(body)?;
-    if total > max_packet_size as usize {
-        return Err(EncodeError::PacketTooLarge {
-            size: total,
-            max: max_packet_size,
-        });
-    }
+    let total = frame_within(body, max_packet_size)?;
     buf.reserve(total);
     let start = buf.len();
     if body < 0x80 {

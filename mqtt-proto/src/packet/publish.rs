@@ -58,13 +58,7 @@ impl Publish {
         buf: &mut BytesMut,
     ) -> Result<usize, EncodeError> {
         let (body, props) = self.sizes(v)?;
-        let total = super::frame_len(body)?;
-        if total > max_packet_size as usize {
-            return Err(EncodeError::PacketTooLarge {
-                size: total,
-                max: max_packet_size,
-            });
-        }
+        let total = super::frame_within(body, max_packet_size)?;
         buf.reserve(total);
         let start = buf.len();
         let first = ((PacketType::Publish as u8) << 4) | self.flags();
