@@ -187,7 +187,7 @@ export interface ConnectOptions {
    * Keep the session in IndexedDB (database `mqtt-wasm`) so that a page reload loses nothing:
    * unacknowledged QoS 1/2 publishes, the offline queue and open incoming QoS 2 exchanges are
    * restored by the next client with the same store, and resent. `true` names the store after
-   * `clientId`; a string names it. Use with `clean: false` (and in 5.0 a `sessionExpiryInterval`).
+   * `clientId` (which must then be set); a string names it. Use with `clean: false` (and in 5.0 a `sessionExpiryInterval`).
    * Packets that follow a change of that state wait until it is committed. Fails with
    * `ERR_STORAGE` when IndexedDB is unavailable or the stored session cannot be read.
    */

@@ -74,3 +74,15 @@ test('a QoS 1 message queued offline survives a page reload and is delivered onc
   ]);
   assert.deepEqual(problems.filter((p) => !p.includes('WebSocket')), []);
 });
+
+test('persistence: true without a clientId is refused (clients would share one store)', { timeout: 20_000 }, async () => {
+  const code = await page.evaluate(async ({ url }) => {
+    try {
+      await mqtt.connect(url, { persistence: true, reconnect: false });
+      return 'connected';
+    } catch (e) {
+      return e.code;
+    }
+  }, { url: WS_URL });
+  assert.equal(code, 'ERR_INVALID_ARGUMENT');
+});

@@ -15,14 +15,18 @@ use super::error::invalid;
 
 pub(crate) type Res<T> = Result<T, JsValue>;
 
-/// The IndexedDB store name of option `persistence`: `true` (named after the client id) or a
-/// string; `None` when absent or `false`.
+/// The IndexedDB store name of option `persistence`: `true` (named after the client id, which must
+/// then be set) or a string; `None` when absent or `false`.
 pub(crate) fn persistence(options: &JsValue, config: &SessionConfig) -> Res<Option<String>> {
     let v = field(options, "persistence");
     if absent(&v) || v.as_bool() == Some(false) {
         return Ok(None);
     }
     if v.as_bool() == Some(true) {
+        // Clients without an id would all share the store named "".
+        if config.client_id.is_empty() {
+            return Err(invalid("persistence: true needs a clientId (or name the store)"));
+        }
         return Ok(Some(config.client_id.as_str().to_owned()));
     }
     v.as_string()
