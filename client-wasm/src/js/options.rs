@@ -25,7 +25,9 @@ pub(crate) fn persistence(options: &JsValue, config: &SessionConfig) -> Res<Opti
     if v.as_bool() == Some(true) {
         // Clients without an id would all share the store named "".
         if config.client_id.is_empty() {
-            return Err(invalid("persistence: true needs a clientId (or name the store)"));
+            return Err(invalid(
+                "persistence: true needs a clientId (or name the store)",
+            ));
         }
         return Ok(Some(config.client_id.as_str().to_owned()));
     }
