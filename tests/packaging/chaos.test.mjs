@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect } from 'node:net';
-import { openConsumerPage, WS_URL } from './lib.mjs';
+import { openConsumerPage, tally, tallyLine, WS_URL } from './lib.mjs';
 
 const N = Number(process.env.CHAOS_MESSAGES ?? '1500'); // per QoS level
 /** xorshift32: the same cut points every run. */
@@ -99,18 +99,11 @@ test(`connections cut at random points: ${N} QoS 1 and ${N} QoS 2 messages, none
   proxy.cutting = false;
   await page.waitForFunction((n) => window.chaos.seen[1].size >= n && window.chaos.seen[2].size >= n, N, { timeout: 60_000 })
     .catch(() => {});
-  const r = await page.evaluate((n) => {
-    const { seen } = window.chaos;
-    const lost = (m) => Array.from({ length: n }, (_, i) => i).filter((i) => !m.has(i)).length;
-    const dups = (m) => [...m.values()].filter((c) => c > 1).length;
-    return { q1: seen[1].size, q1lost: lost(seen[1]), q1dups: dups(seen[1]), q2: seen[2].size, q2lost: lost(seen[2]), q2dups: dups(seen[2]) };
-  }, N);
-  console.log(`chaos: ${cuts} connections cut, ${published.reconnects} reconnects; ` +
-    `QoS 1: ${r.q1}/${N} received, ${r.q1lost} lost, ${r.q1dups} duplicated (allowed); ` +
-    `QoS 2: ${r.q2}/${N} received, ${r.q2lost} lost, ${r.q2dups} duplicated`);
+  const t = await page.evaluate(tally, { n: N, key: 'chaos' });
+  console.log(`chaos: ${cuts} connections cut, ${published.reconnects} reconnects; ${tallyLine(N, t)}`);
   assert.deepEqual(published.failures, [], 'every publish completed');
   assert.ok(cuts >= 10, `the proxy cut ${cuts} connections`);
-  assert.equal(r.q1lost, 0, 'QoS 1 lost');
-  assert.equal(r.q2lost, 0, 'QoS 2 lost');
-  assert.equal(r.q2dups, 0, 'QoS 2 duplicated');
+  assert.equal(t[1].lost, 0, 'QoS 1 lost');
+  assert.equal(t[2].lost, 0, 'QoS 2 lost');
+  assert.equal(t[2].dups, 0, 'QoS 2 duplicated');
 });

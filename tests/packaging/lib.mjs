@@ -67,3 +67,23 @@ export async function openConsumerPage(name, html = IMPORT_PAGE) {
   };
   return { project, server, browser, page, problems, close };
 }
+
+/**
+ * Runs in the page (`page.evaluate(tally, { n, key })`): of the sequence numbers 0..n-1 that a
+ * flood test recorded per QoS level in `window[key].seen` (a Map from number to times
+ * received), how many arrived, how many are missing, how many came more than once.
+ */
+export function tally({ n, key }) {
+  const count = (m) => ({
+    received: m.size,
+    lost: Array.from({ length: n }, (_, i) => i).filter((i) => !m.has(i)).length,
+    dups: [...m.values()].filter((c) => c > 1).length,
+  });
+  const { seen } = window[key];
+  return { 1: count(seen[1]), 2: count(seen[2]) };
+}
+
+/** `tally`'s result as one line for the test log. */
+export const tallyLine = (n, t) =>
+  `QoS 1: ${t[1].received}/${n} received, ${t[1].lost} lost, ${t[1].dups} duplicated (allowed); ` +
+  `QoS 2: ${t[2].received}/${n} received, ${t[2].lost} lost, ${t[2].dups} duplicated`;

@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openConsumerPage, KEEP } from './lib.mjs';
+import { openConsumerPage, tally, tallyLine, KEEP } from './lib.mjs';
 
 const N = Number(process.env.RESTART_MESSAGES ?? '1000'); // per QoS level
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
@@ -129,21 +129,15 @@ test(`broker restarted mid-stream: ${N} QoS 1 and ${N} QoS 2 messages, none lost
   await broker.start();
   await page.waitForFunction((n) => window.restart.done && window.restart.seen[1].size >= n && window.restart.seen[2].size >= n, N, { timeout: 90_000 })
     .catch(() => {});
-  const r = await page.evaluate((n) => {
-    const { seen, failures, reconnects, done } = window.restart;
-    const lost = (m) => Array.from({ length: n }, (_, i) => i).filter((i) => !m.has(i)).length;
-    const dups = (m) => [...m.values()].filter((c) => c > 1).length;
-    return { done, failures, reconnects, q1: seen[1].size, q1lost: lost(seen[1]), q1dups: dups(seen[1]), q2: seen[2].size, q2lost: lost(seen[2]), q2dups: dups(seen[2]) };
-  }, N);
-  console.log(`restart: broker stopped after ${before} messages, ${r.reconnects} reconnects; ` +
-    `QoS 1: ${r.q1}/${N} received, ${r.q1lost} lost, ${r.q1dups} duplicated (allowed); ` +
-    `QoS 2: ${r.q2}/${N} received, ${r.q2lost} lost, ${r.q2dups} duplicated`);
+  const t = await page.evaluate(tally, { n: N, key: 'restart' });
+  const r = await page.evaluate(() => ({ done: window.restart.done, failures: window.restart.failures, reconnects: window.restart.reconnects }));
+  console.log(`restart: broker stopped after ${before} messages, ${r.reconnects} reconnects; ${tallyLine(N, t)}`);
   assert.equal(broker.starts, 2, 'the broker was restarted');
   assert.ok(before < 2 * N, `the restart happened mid-stream (${before} of ${2 * N} received)`);
   assert.ok(r.reconnects >= 2, `both clients reconnected (${r.reconnects})`);
   assert.ok(r.done, 'every publish settled');
   assert.deepEqual(r.failures, [], 'every publish completed');
-  assert.equal(r.q1lost, 0, 'QoS 1 lost');
-  assert.equal(r.q2lost, 0, 'QoS 2 lost');
-  assert.equal(r.q2dups, 0, 'QoS 2 duplicated');
+  assert.equal(t[1].lost, 0, 'QoS 1 lost');
+  assert.equal(t[2].lost, 0, 'QoS 2 lost');
+  assert.equal(t[2].dups, 0, 'QoS 2 duplicated');
 });
