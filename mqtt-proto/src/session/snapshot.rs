@@ -1,42 +1,4 @@
-//! [`Snapshot`]: the part of a [`Session`](super::Session) that must outlive the program (a page
-//! reload, a crash) so that a persistent session resumes without losing or duplicating messages.
-//!
-//! A snapshot holds what the client owes or has promised:
-//!
-//! * the QoS 1/2 publishes sent and not yet acknowledged, with their packet identifiers and
-//!   states, in order of first transmission (resent with DUP, or as PUBREL, when the server
-//!   resumes the session [MQTT-4.4.0-1]; sent again as new messages when it does not);
-//! * the offline queue, in order;
-//! * the packet identifiers of incoming QoS 2 messages already delivered and waiting for PUBREL
-//!   (so that the server's retransmission after a reload is not delivered twice);
-//! * the client identifier (the server may have assigned it).
-//!
-//! Subscriptions are not in it: the application subscribes again when it starts, and the server
-//! keeps them in its session.
-//!
-//! [`Snapshot::to_bytes`] / [`Snapshot::from_bytes`] give a compact, versioned byte form in which
-//! every message is stored as the MQTT 5.0 PUBLISH packet this crate's codec writes and reads back.
-//!
-//! ```
-//! use mqtt_proto::session::{PublishRequest, Session, SessionConfig, Snapshot};
-//! use mqtt_proto::time::Instant;
-//! use mqtt_proto::{ProtocolVersion, QoS, Topic};
-//!
-//! let mut config = SessionConfig::new(ProtocolVersion::V5, "sensor-1");
-//! config.clean_start = false;
-//! let mut session = Session::new(config.clone()).unwrap();
-//! session.connect(Instant::ZERO);
-//! // Not connected yet: the publish waits in the offline queue.
-//! session
-//!     .publish(Instant::ZERO, PublishRequest::new(Topic::new("a/b").unwrap(), "on", QoS::AtLeastOnce))
-//!     .unwrap();
-//! let stored = session.snapshot(Instant::ZERO).to_bytes();
-//!
-//! // After a restart: the same configuration, the stored bytes, then connect.
-//! let mut resumed = Session::new(config).unwrap();
-//! resumed.restore(Instant::ZERO, Snapshot::from_bytes(&stored).unwrap()).unwrap();
-//! assert_eq!(resumed.queued_len(), 1);
-//! ```
+//! [`Snapshot`]: the persistent part of a session.
 
 use alloc::vec::Vec;
 use core::fmt;
@@ -50,7 +12,45 @@ use crate::types::{PacketId, ProtocolVersion, QoS};
 
 use super::inflight::OutgoingState;
 
-/// The persistent part of a session. See the [module documentation](self).
+/// The part of a [`Session`](super::Session) that must outlive the program (a page
+/// reload, a crash) so that a persistent session resumes without losing or duplicating messages.
+///
+/// A snapshot holds what the client owes or has promised:
+///
+/// * the QoS 1/2 publishes sent and not yet acknowledged, with their packet identifiers and
+///   states, in order of first transmission (resent with DUP, or as PUBREL, when the server
+///   resumes the session [MQTT-4.4.0-1]; sent again as new messages when it does not);
+/// * the offline queue, in order;
+/// * the packet identifiers of incoming QoS 2 messages already delivered and waiting for PUBREL
+///   (so that the server's retransmission after a reload is not delivered twice);
+/// * the client identifier (the server may have assigned it).
+///
+/// Subscriptions are not in it: the application subscribes again when it starts, and the server
+/// keeps them in its session.
+///
+/// [`Snapshot::to_bytes`] / [`Snapshot::from_bytes`] give a compact, versioned byte form in which
+/// every message is stored as the MQTT 5.0 PUBLISH packet this crate's codec writes and reads back.
+///
+/// ```
+/// use mqtt_proto::session::{PublishRequest, Session, SessionConfig, Snapshot};
+/// use mqtt_proto::time::Instant;
+/// use mqtt_proto::{ProtocolVersion, QoS, Topic};
+///
+/// let mut config = SessionConfig::new(ProtocolVersion::V5, "sensor-1");
+/// config.clean_start = false;
+/// let mut session = Session::new(config.clone()).unwrap();
+/// session.connect(Instant::ZERO);
+/// // Not connected yet: the publish waits in the offline queue.
+/// session
+///     .publish(Instant::ZERO, PublishRequest::new(Topic::new("a/b").unwrap(), "on", QoS::AtLeastOnce))
+///     .unwrap();
+/// let stored = session.snapshot(Instant::ZERO).to_bytes();
+///
+/// // After a restart: the same configuration, the stored bytes, then connect.
+/// let mut resumed = Session::new(config).unwrap();
+/// resumed.restore(Instant::ZERO, Snapshot::from_bytes(&stored).unwrap()).unwrap();
+/// assert_eq!(resumed.queued_len(), 1);
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Snapshot {
     /// The client identifier in use (assigned by the server if the configured one was empty).
