@@ -130,6 +130,18 @@ impl Decoder {
         }
     }
 
+    /// Like [`Decoder::next_packet`], for a client: decodes with
+    /// [`Packet::decode_from_server`], which refuses the packets only clients send.
+    pub fn next_server_packet(&mut self) -> Result<Option<(Packet, Bytes)>, DecodeError> {
+        let Some(frame) = self.next_frame()? else {
+            return Ok(None);
+        };
+        match Packet::decode_from_server(self.version, frame.clone()) {
+            Ok(packet) => Ok(Some((packet, frame))),
+            Err(e) => Err(self.poison(e)),
+        }
+    }
+
     /// The total length of the frame at the head of the buffer, once its fixed header is complete.
     fn frame_len(&self) -> Result<Option<usize>, DecodeError> {
         let Some(&first) = self.buf.first() else {

@@ -137,6 +137,13 @@ pub enum DecodeError {
     },
     /// The Property Length runs past the end of the packet (section 2.2.2.1).
     PropertyLengthOverrun,
+    /// A server sent a packet whose direction of flow is client to server only (CONNECT,
+    /// SUBSCRIBE, UNSUBSCRIBE, PINGREQ; section 2.1.2), a Protocol Error. Only
+    /// [`Packet::decode_from_server`](crate::Packet::decode_from_server) reports it.
+    ClientOnlyPacket {
+        /// The packet type.
+        packet_type: PacketType,
+    },
 }
 
 impl DecodeError {
@@ -186,6 +193,7 @@ impl DecodeError {
             | Self::DuplicateProperty(_)
             | Self::InvalidPropertyValue { .. } => "MQTT 2.2.2.2",
             Self::PropertyLengthOverrun => "MQTT 2.2.2.1",
+            Self::ClientOnlyPacket { .. } => "MQTT 2.1.2",
         }
     }
 
@@ -207,7 +215,8 @@ impl DecodeError {
             | Self::InvalidRetainHandling
             | Self::NoLocalOnSharedSubscription
             | Self::DuplicateProperty(_)
-            | Self::InvalidPropertyValue { .. } => ReasonCode::PROTOCOL_ERROR,
+            | Self::InvalidPropertyValue { .. }
+            | Self::ClientOnlyPacket { .. } => ReasonCode::PROTOCOL_ERROR,
             Self::Truncated
             | Self::TrailingBytes { .. }
             | Self::VarintTooLong
@@ -323,6 +332,9 @@ impl fmt::Display for DecodeError {
                 write!(f, "invalid value for property {}", property_name(*property))?
             }
             Self::PropertyLengthOverrun => f.write_str("property length overruns the packet")?,
+            Self::ClientOnlyPacket { packet_type } => {
+                write!(f, "a server sent {packet_type}, which only clients send")?
+            }
         }
         write!(f, " [{}]", self.rule())
     }
@@ -383,6 +395,12 @@ pub enum EncodeError {
         /// The property identifier.
         property: u8,
     },
+    /// A packet only servers send (CONNACK, SUBACK, UNSUBACK, PINGRESP; section 2.1.2), given to
+    /// [`Packet::encode_from_client`](crate::Packet::encode_from_client).
+    ServerOnlyPacket {
+        /// The packet type.
+        packet_type: PacketType,
+    },
 }
 
 impl fmt::Display for EncodeError {
@@ -398,6 +416,9 @@ impl fmt::Display for EncodeError {
             } => write!(f, "{packet_type} does not exist in {version}"),
             Self::NotInVersion { field, version } => {
                 write!(f, "{field} cannot be encoded in {version}")
+            }
+            Self::ServerOnlyPacket { packet_type } => {
+                write!(f, "{packet_type} is sent by servers only")
             }
             Self::InvalidReasonCode { packet_type, code } => {
                 write!(f, "reason code {code:#04x} is not valid in {packet_type}")

@@ -17,8 +17,8 @@ use mqtt_proto::session::{
 use mqtt_proto::time::{Duration, Instant};
 use mqtt_proto::{
     Auth, ConnAck, Decoder, Disconnect, MqttString, Packet, PacketId, Properties, ProtocolVersion,
-    PubAck, PubComp, PubRec, PubRel, Publish, QoS, ReasonCode, SubAck, SubscriptionOptions, Topic,
-    TopicFilter, UnsubAck,
+    PubAck, PubComp, PubRec, PubRel, Publish, QoS, ReasonCode, SubAck, Subscribe,
+    SubscriptionOptions, Topic, TopicFilter, UnsubAck,
 };
 
 const V5: ProtocolVersion = ProtocolVersion::V5;
@@ -1368,6 +1368,19 @@ fn protocol_violations_disconnect_with_the_right_reason() {
             "server sent PINGREQ",
             ReasonCode::PROTOCOL_ERROR,
             Box::new(|s: &mut Sim| s.bytes(&[0xC0, 0x00])),
+        ),
+        (
+            "server sent SUBSCRIBE",
+            ReasonCode::PROTOCOL_ERROR,
+            Box::new(|s: &mut Sim| {
+                s.recv(Packet::Subscribe(Subscribe::new(
+                    id(4),
+                    vec![(
+                        TopicFilter::new("a").unwrap(),
+                        SubscriptionOptions::new(QoS::AtMostOnce),
+                    )],
+                )))
+            }),
         ),
         (
             "AUTH without method",

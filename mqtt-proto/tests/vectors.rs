@@ -2,16 +2,17 @@
 //!
 //! Each vector is written field by field with the remaining length computed by hand (shown in the
 //! comments); `check` asserts that encoding gives exactly those bytes, decoding gives the value
-//! back, and `encoded_len` agrees.
+//! back, and `encoded_len` agrees; and that the client's codec (`decode_from_server`,
+//! `encode_from_client`) agrees with it, refusing only the packets of the other direction.
 // Tests may panic: a panic is a test failure.
 #![allow(clippy::unwrap_used)]
 
 use bytes::{Bytes, BytesMut};
 use mqtt_proto::{
-    Auth, ConnAck, Connect, Disconnect, MqttString, Packet, PacketId, PayloadFormat, Properties,
-    PropertyValues, ProtocolVersion, PubAck, PubComp, PubRec, PubRel, Publish, QoS, ReasonCode,
-    RetainHandling, SubAck, Subscribe, SubscriptionOptions, Topic, TopicFilter, UnsubAck,
-    Unsubscribe, Will,
+    Auth, ConnAck, Connect, DecodeError, Disconnect, EncodeError, MqttString, Packet, PacketId,
+    PayloadFormat, Properties, PropertyValues, ProtocolVersion, PubAck, PubComp, PubRec, PubRel,
+    Publish, QoS, ReasonCode, RetainHandling, SubAck, Subscribe, SubscriptionOptions, Topic,
+    TopicFilter, UnsubAck, Unsubscribe, Will,
 };
 
 use ProtocolVersion::{V31, V311, V5};
@@ -49,6 +50,31 @@ fn check(v: ProtocolVersion, bytes: &[u8], packet: Packet) {
     assert_eq!(packet.encoded_len(v).unwrap(), bytes.len());
     let decoded = Packet::decode(v, Bytes::copy_from_slice(bytes)).unwrap();
     assert_eq!(decoded, packet);
+    check_client_codec(v, bytes, &packet);
+}
+
+/// The client's codec: the same bytes and values, except for the packets of the other direction
+/// (section 2.1.2), which are refused with their own error.
+#[track_caller]
+fn check_client_codec(v: ProtocolVersion, bytes: &[u8], packet: &Packet) {
+    let packet_type = packet.packet_type();
+    let decoded = Packet::decode_from_server(v, Bytes::copy_from_slice(bytes));
+    if packet_type.is_client_only() {
+        let e = decoded.unwrap_err();
+        assert_eq!(e, DecodeError::ClientOnlyPacket { packet_type });
+        assert_eq!(e.reason_code(), ReasonCode::PROTOCOL_ERROR);
+    } else {
+        assert_eq!(&decoded.unwrap(), packet);
+    }
+    let mut buf = BytesMut::from(&b"kept"[..]);
+    let encoded = packet.encode_from_client(v, u32::MAX, &mut buf);
+    if packet_type.is_server_only() {
+        assert_eq!(encoded, Err(EncodeError::ServerOnlyPacket { packet_type }));
+        assert_eq!(&buf[..], b"kept", "nothing written");
+    } else {
+        assert_eq!(encoded.unwrap(), bytes.len());
+        assert_eq!(&buf[4..], bytes);
+    }
 }
 
 #[track_caller]
@@ -57,6 +83,12 @@ fn check_decode_only(v: ProtocolVersion, bytes: &[u8], packet: Packet) {
         Packet::decode(v, Bytes::copy_from_slice(bytes)).unwrap(),
         packet
     );
+    if !packet.packet_type().is_client_only() {
+        assert_eq!(
+            Packet::decode_from_server(v, Bytes::copy_from_slice(bytes)).unwrap(),
+            packet
+        );
+    }
 }
 
 // ---------------------------------------------------------------- MQTT 3.1.1

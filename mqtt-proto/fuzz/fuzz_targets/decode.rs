@@ -3,13 +3,14 @@
 //! Input: byte 0 picks the version and the chunk size, bytes 1-2 the maximum packet size, the rest
 //! is the stream. Checked: no panic; after every chunk is drained the decoder holds at most one
 //! incomplete frame, so never more than `max + 5` bytes (an oversized frame is rejected from its
-//! fixed header); every frame returned fits the limit and decodes to the same packet on its own;
+//! fixed header); every frame returned fits the limit and decodes to the same packet on its own, and with the client's
+//! `decode_from_server` (which refuses only client-to-server packets);
 //! an error poisons the decoder for good.
 #![no_main]
 
 use bytes::Bytes;
 use libfuzzer_sys::fuzz_target;
-use mqtt_proto::{Decoder, Packet, ProtocolVersion};
+use mqtt_proto::{DecodeError, Decoder, Packet, ProtocolVersion};
 
 const VERSIONS: [ProtocolVersion; 3] = [
     ProtocolVersion::V31,
@@ -45,6 +46,18 @@ fuzz_target!(|data: &[u8]| {
                         Ok(&packet),
                         "frame decodes differently alone"
                     );
+                    // The client's decoder agrees, refusing only the client-to-server packets.
+                    let packet_type = packet.packet_type();
+                    let client = Packet::decode_from_server(version, raw);
+                    if packet_type.is_client_only() {
+                        assert_eq!(client, Err(DecodeError::ClientOnlyPacket { packet_type }));
+                    } else {
+                        assert_eq!(
+                            client.as_ref(),
+                            Ok(&packet),
+                            "the client decodes differently"
+                        );
+                    }
                 }
                 Ok(None) => break,
                 Err(e) => {

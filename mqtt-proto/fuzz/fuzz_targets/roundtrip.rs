@@ -2,12 +2,13 @@
 //!
 //! Input: byte 0 picks the version, the rest is one frame. If [`Packet::decode`] accepts it, the
 //! packet must encode (for the same version) to exactly [`Packet::encoded_len`] bytes, which decode
-//! back to an equal packet and re-encode to the same bytes.
+//! back to an equal packet and re-encode to the same bytes; the client's `encode_from_client`
+//! writes the same bytes, refusing only server-to-client packets.
 #![no_main]
 
 use bytes::{Bytes, BytesMut};
 use libfuzzer_sys::fuzz_target;
-use mqtt_proto::{Packet, ProtocolVersion};
+use mqtt_proto::{EncodeError, Packet, ProtocolVersion};
 
 const VERSIONS: [ProtocolVersion; 3] = [
     ProtocolVersion::V31,
@@ -48,4 +49,21 @@ fuzz_target!(|data: &[u8]| {
     let mut twice = BytesMut::new();
     let _ = packet.encode(version, &mut twice);
     assert_eq!(twice.freeze(), wire, "encoding is not deterministic");
+    // The client's encoder writes the same bytes, refusing only server-to-client packets.
+    let mut client = BytesMut::new();
+    let packet_type = packet.packet_type();
+    match packet.encode_from_client(version, u32::MAX, &mut client) {
+        Ok(n) => {
+            assert!(!packet_type.is_server_only());
+            assert_eq!(
+                (n, client.freeze()),
+                (written, wire),
+                "the client encodes differently"
+            );
+        }
+        Err(e) => {
+            assert_eq!(e, EncodeError::ServerOnlyPacket { packet_type });
+            assert!(client.is_empty());
+        }
+    }
 });

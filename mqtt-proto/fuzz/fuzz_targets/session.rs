@@ -148,10 +148,16 @@ fuzz_target!(|data: &[u8]| {
         // Persistence: the snapshot reads back as written, and a change of it always comes
         // with a new generation (compared at a fixed instant: expiry countdowns are no change).
         let snapshot = s.snapshot(Instant::ZERO);
-        assert_eq!(Snapshot::from_bytes(&snapshot.to_bytes()).as_ref(), Ok(&snapshot));
+        assert_eq!(
+            Snapshot::from_bytes(&snapshot.to_bytes()).as_ref(),
+            Ok(&snapshot)
+        );
         let generation = s.snapshot_generation();
         if let Some((before, g)) = &last {
-            assert!(*before == snapshot || *g != generation, "snapshot changed, generation did not");
+            assert!(
+                *before == snapshot || *g != generation,
+                "snapshot changed, generation did not"
+            );
         }
         last = Some((snapshot, generation));
     }

@@ -103,6 +103,23 @@ impl PacketType {
         })
     }
 
+    /// Whether only clients send this packet (CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ; the
+    /// direction of flow in section 2.1.2).
+    pub const fn is_client_only(self) -> bool {
+        matches!(
+            self,
+            Self::Connect | Self::Subscribe | Self::Unsubscribe | Self::PingReq
+        )
+    }
+
+    /// Whether only servers send this packet (CONNACK, SUBACK, UNSUBACK, PINGRESP; section 2.1.2).
+    pub const fn is_server_only(self) -> bool {
+        matches!(
+            self,
+            Self::ConnAck | Self::SubAck | Self::UnsubAck | Self::PingResp
+        )
+    }
+
     /// The spec's upper-case name, e.g. `"PUBACK"`.
     pub const fn name(self) -> &'static str {
         match self {
@@ -262,6 +279,31 @@ impl Packet {
         max_packet_size: u32,
         buf: &mut BytesMut,
     ) -> Result<usize, EncodeError> {
+        self.encode_as::<false>(v, max_packet_size, buf)
+    }
+
+    /// Like [`Packet::encode_with_limit`], for a client: a packet only servers send (CONNACK,
+    /// SUBACK, UNSUBACK, PINGRESP; section 2.1.2) is refused with
+    /// [`EncodeError::ServerOnlyPacket`]. A program that encodes with this function only does not
+    /// link the encoders of those packets (the browser client's size).
+    #[inline]
+    pub fn encode_from_client(
+        &self,
+        v: ProtocolVersion,
+        max_packet_size: u32,
+        buf: &mut BytesMut,
+    ) -> Result<usize, EncodeError> {
+        self.encode_as::<true>(v, max_packet_size, buf)
+    }
+
+    /// [`Packet::encode_with_limit`], or with `FROM_CLIENT` [`Packet::encode_from_client`].
+    #[inline(always)]
+    fn encode_as<const FROM_CLIENT: bool>(
+        &self,
+        v: ProtocolVersion,
+        max_packet_size: u32,
+        buf: &mut BytesMut,
+    ) -> Result<usize, EncodeError> {
         // PUBLISH first, tested before anything else: the most frequent packet, with its own
         // validate / size / write (no dispatch on the variant in each of them).
         if let Self::Publish(p) = self {
@@ -273,9 +315,11 @@ impl Packet {
             | Self::PubRec(_)
             | Self::PubRel(_)
             | Self::PubComp(_)
-            | Self::PingReq
-            | Self::PingResp => self.encode_fixed(v, max_packet_size, buf),
-            _ => self.encode_general(v, max_packet_size, buf),
+            | Self::PingReq => self.encode_fixed::<FROM_CLIENT>(v, max_packet_size, buf),
+            Self::PingResp if !FROM_CLIENT => {
+                self.encode_fixed::<FROM_CLIENT>(v, max_packet_size, buf)
+            }
+            _ => self.encode_general::<FROM_CLIENT>(v, max_packet_size, buf),
         }
     }
 
@@ -283,14 +327,14 @@ impl Packet {
     /// whole frame is known without the validate / size / write passes, and these have nothing
     /// else to validate (the shortest ack form is valid in every version).
     #[inline]
-    fn encode_fixed(
+    fn encode_fixed<const FROM_CLIENT: bool>(
         &self,
         v: ProtocolVersion,
         max_packet_size: u32,
         buf: &mut BytesMut,
     ) -> Result<usize, EncodeError> {
         let Some((frame, len)) = self.fixed_frame() else {
-            return self.encode_general(v, max_packet_size, buf);
+            return self.encode_general::<FROM_CLIENT>(v, max_packet_size, buf);
         };
         if len > max_packet_size as usize {
             return Err(EncodeError::PacketTooLarge {
@@ -341,7 +385,7 @@ impl Packet {
     }
 
     /// [`Packet::encode_with_limit`] for every other packet: validate and size, then write.
-    fn encode_general(
+    fn encode_general<const FROM_CLIENT: bool>(
         &self,
         v: ProtocolVersion,
         max_packet_size: u32,
@@ -359,20 +403,32 @@ impl Packet {
         }
         match self {
             Self::Connect(p) => frame!(Connect, p.body_len(), |b| p.write_body(b)),
-            Self::ConnAck(p) => frame!(ConnAck, p.body_len(v), |b| p.write_body(v, b)),
+            Self::ConnAck(p) if !FROM_CLIENT => {
+                frame!(ConnAck, p.body_len(v), |b| p.write_body(v, b))
+            }
             Self::Publish(p) => p.encode(v, max_packet_size, buf),
             Self::PubAck(p) => frame!(PubAck, ack::body_len(p, v), |b| ack::write_body(p, v, b)),
             Self::PubRec(p) => frame!(PubRec, ack::body_len(p, v), |b| ack::write_body(p, v, b)),
             Self::PubRel(p) => frame!(PubRel, ack::body_len(p, v), |b| ack::write_body(p, v, b)),
             Self::PubComp(p) => frame!(PubComp, ack::body_len(p, v), |b| ack::write_body(p, v, b)),
             Self::Subscribe(p) => p.encode(v, max_packet_size, buf),
-            Self::SubAck(p) => frame!(SubAck, p.body_len(v), |b| p.write_body(v, b)),
+            Self::SubAck(p) if !FROM_CLIENT => {
+                frame!(SubAck, p.body_len(v), |b| p.write_body(v, b))
+            }
             Self::Unsubscribe(p) => frame!(Unsubscribe, p.body_len(v), |b| p.write_body(v, b)),
-            Self::UnsubAck(p) => frame!(UnsubAck, p.body_len(v), |b| p.write_body(v, b)),
+            Self::UnsubAck(p) if !FROM_CLIENT => {
+                frame!(UnsubAck, p.body_len(v), |b| p.write_body(v, b))
+            }
             Self::PingReq => frame!(PingReq, Ok::<_, EncodeError>(0), |_| {}),
-            Self::PingResp => frame!(PingResp, Ok::<_, EncodeError>(0), |_| {}),
+            Self::PingResp if !FROM_CLIENT => frame!(PingResp, Ok::<_, EncodeError>(0), |_| {}),
             Self::Disconnect(p) => frame!(Disconnect, p.body_len(v), |b| p.write_body(v, b)),
             Self::Auth(p) => frame!(Auth, p.body_len(v), |b| p.write_body(b)),
+            // FROM_CLIENT only, refused above.
+            Self::ConnAck(_) | Self::SubAck(_) | Self::UnsubAck(_) | Self::PingResp => {
+                Err(EncodeError::ServerOnlyPacket {
+                    packet_type: self.packet_type(),
+                })
+            }
         }
     }
 
@@ -384,12 +440,32 @@ impl Packet {
     /// knowing the version); every other packet according to `v`. Strings, topics, binary data and
     /// payloads in the result are zero-copy slices of `frame`.
     pub fn decode(v: ProtocolVersion, frame: Bytes) -> Result<Packet, DecodeError> {
+        Self::decode_as::<false>(v, frame)
+    }
+
+    /// Like [`Packet::decode`], for a client: a packet only clients send (CONNECT, SUBSCRIBE,
+    /// UNSUBSCRIBE, PINGREQ; section 2.1.2) is refused with [`DecodeError::ClientOnlyPacket`]
+    /// (0x82 Protocol Error) before its body is read. A program that decodes with this function
+    /// only does not link the decoders of those packets (the browser client's size).
+    pub fn decode_from_server(v: ProtocolVersion, frame: Bytes) -> Result<Packet, DecodeError> {
+        Self::decode_as::<true>(v, frame)
+    }
+
+    /// [`Packet::decode`], or with `FROM_SERVER` [`Packet::decode_from_server`].
+    #[inline(always)]
+    fn decode_as<const FROM_SERVER: bool>(
+        v: ProtocolVersion,
+        frame: Bytes,
+    ) -> Result<Packet, DecodeError> {
         let first = *frame.first().ok_or(DecodeError::Truncated)?;
         let rest = frame.get(1..).unwrap_or_default();
         let (remaining, n) = decode_varint(rest)?.ok_or(DecodeError::Truncated)?;
         let header_len = 1 + n;
         let total = header_len + remaining as usize;
         let packet_type = check_fixed_header(v, first)?;
+        if FROM_SERVER && packet_type.is_client_only() {
+            return Err(DecodeError::ClientOnlyPacket { packet_type });
+        }
         if frame.len() < total {
             return Err(DecodeError::Truncated);
         }
@@ -402,21 +478,32 @@ impl Packet {
         body.advance(header_len);
         let mut r = Reader::new(body);
         let packet = match packet_type {
-            PacketType::Connect => Self::Connect(Box::new(Connect::decode_body(&mut r)?)),
+            PacketType::Connect if !FROM_SERVER => {
+                Self::Connect(Box::new(Connect::decode_body(&mut r)?))
+            }
             PacketType::ConnAck => Self::ConnAck(ConnAck::decode_body(v, &mut r)?),
             PacketType::Publish => Self::Publish(Publish::decode_body(v, flags, &mut r)?),
             PacketType::PubAck => Self::PubAck(ack::decode_body(v, &mut r)?),
             PacketType::PubRec => Self::PubRec(ack::decode_body(v, &mut r)?),
             PacketType::PubRel => Self::PubRel(ack::decode_body(v, &mut r)?),
             PacketType::PubComp => Self::PubComp(ack::decode_body(v, &mut r)?),
-            PacketType::Subscribe => Self::Subscribe(Subscribe::decode_body(v, &mut r)?),
+            PacketType::Subscribe if !FROM_SERVER => {
+                Self::Subscribe(Subscribe::decode_body(v, &mut r)?)
+            }
             PacketType::SubAck => Self::SubAck(SubAck::decode_body(v, &mut r)?),
-            PacketType::Unsubscribe => Self::Unsubscribe(Unsubscribe::decode_body(v, &mut r)?),
+            PacketType::Unsubscribe if !FROM_SERVER => {
+                Self::Unsubscribe(Unsubscribe::decode_body(v, &mut r)?)
+            }
             PacketType::UnsubAck => Self::UnsubAck(UnsubAck::decode_body(v, &mut r)?),
-            PacketType::PingReq => Self::PingReq,
+            PacketType::PingReq if !FROM_SERVER => Self::PingReq,
             PacketType::PingResp => Self::PingResp,
             PacketType::Disconnect => Self::Disconnect(Disconnect::decode_body(v, &mut r)?),
             PacketType::Auth => Self::Auth(Auth::decode_body(&mut r)?),
+            // FROM_SERVER only, refused above.
+            PacketType::Connect
+            | PacketType::Subscribe
+            | PacketType::Unsubscribe
+            | PacketType::PingReq => return Err(DecodeError::ClientOnlyPacket { packet_type }),
         };
         r.finish(packet_type)?;
         Ok(packet)
@@ -424,21 +511,41 @@ impl Packet {
 
     /// Validates the packet and returns its remaining length.
     fn body_len(&self, v: ProtocolVersion) -> Result<usize, EncodeError> {
+        self.body_len_as::<false>(v)
+    }
+
+    /// [`Packet::encoded_len`] for the packets [`Packet::encode_from_client`] encodes.
+    pub(crate) fn client_encoded_len(&self, v: ProtocolVersion) -> Result<usize, EncodeError> {
+        frame_len(self.body_len_as::<true>(v)?)
+    }
+
+    /// [`Packet::body_len`]; with `FROM_CLIENT`, refusing the packets only servers send.
+    #[inline(always)]
+    fn body_len_as<const FROM_CLIENT: bool>(
+        &self,
+        v: ProtocolVersion,
+    ) -> Result<usize, EncodeError> {
         match self {
             Self::Connect(p) => p.body_len(),
-            Self::ConnAck(p) => p.body_len(v),
+            Self::ConnAck(p) if !FROM_CLIENT => p.body_len(v),
             Self::Publish(p) => p.body_len(v),
             Self::PubAck(p) => ack::body_len(p, v),
             Self::PubRec(p) => ack::body_len(p, v),
             Self::PubRel(p) => ack::body_len(p, v),
             Self::PubComp(p) => ack::body_len(p, v),
             Self::Subscribe(p) => p.body_len(v),
-            Self::SubAck(p) => p.body_len(v),
+            Self::SubAck(p) if !FROM_CLIENT => p.body_len(v),
             Self::Unsubscribe(p) => p.body_len(v),
-            Self::UnsubAck(p) => p.body_len(v),
-            Self::PingReq | Self::PingResp => Ok(0),
+            Self::UnsubAck(p) if !FROM_CLIENT => p.body_len(v),
+            Self::PingReq => Ok(0),
+            Self::PingResp if !FROM_CLIENT => Ok(0),
             Self::Disconnect(p) => p.body_len(v),
             Self::Auth(p) => p.body_len(v),
+            Self::ConnAck(_) | Self::SubAck(_) | Self::UnsubAck(_) | Self::PingResp => {
+                Err(EncodeError::ServerOnlyPacket {
+                    packet_type: self.packet_type(),
+                })
+            }
         }
     }
 }

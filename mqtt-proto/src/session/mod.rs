@@ -623,7 +623,7 @@ impl Session {
             let Some(decoder) = self.decoder.as_mut() else {
                 return;
             };
-            match decoder.next_packet() {
+            match decoder.next_server_packet() {
                 Ok(Some((packet, raw))) => self.handle_packet(now, packet, raw),
                 Ok(None) => break,
                 Err(e) => {
@@ -741,7 +741,7 @@ impl Session {
         // Validate and size it as it will be sent (with a packet id for QoS > 0).
         let mut probe = publish.clone();
         probe.packet_id = (qos != QoS::AtMostOnce).then_some(PacketId::MAX_PLACEHOLDER);
-        let len = Packet::Publish(probe).encoded_len(self.config.version)?;
+        let len = Packet::Publish(probe).client_encoded_len(self.config.version)?;
         let max = self.max_outgoing_packet();
         if len > max as usize {
             return Err(UsageError::PacketTooLarge { size: len, max });
@@ -1005,7 +1005,7 @@ impl Session {
             ));
         }
         let probe = control_packet(PacketId::MAX_PLACEHOLDER, &kind);
-        let len = probe.encoded_len(self.config.version)?;
+        let len = probe.client_encoded_len(self.config.version)?;
         let max = self.max_outgoing_packet();
         if len > max as usize {
             return Err(UsageError::PacketTooLarge { size: len, max });
@@ -1724,7 +1724,7 @@ impl Session {
         let v = self.config.version;
         if self.config.trace {
             let mut buf = BytesMut::new();
-            packet.encode_with_limit(v, max, &mut buf)?;
+            packet.encode_from_client(v, max, &mut buf)?;
             let raw = buf.freeze();
             self.tx.extend_from_slice(&raw);
             self.push_event(Event::Trace(Box::new(Trace {
@@ -1734,7 +1734,7 @@ impl Session {
                 raw,
             })));
         } else {
-            packet.encode_with_limit(v, max, &mut self.tx)?;
+            packet.encode_from_client(v, max, &mut self.tx)?;
         }
         self.last_sent = now;
         Ok(())

@@ -257,12 +257,14 @@ fn record(out: &mut BytesMut, tag: u8, body: impl FnOnce(&mut BytesMut) -> bool)
 /// than making the whole snapshot unreadable.
 fn put_publish(out: &mut BytesMut, publish: Publish) -> bool {
     Packet::Publish(publish)
-        .encode(ProtocolVersion::V5, out)
+        .encode_from_client(ProtocolVersion::V5, u32::MAX, out)
         .is_ok()
 }
 
+/// Reads a record written by [`put_publish`]. (PUBLISH flows both ways; the client's decoder reads
+/// it, so that the session links no other.)
 fn read_publish(frame: Bytes) -> Result<Publish, SnapshotError> {
-    match Packet::decode(ProtocolVersion::V5, frame).map_err(SnapshotError::Packet)? {
+    match Packet::decode_from_server(ProtocolVersion::V5, frame).map_err(SnapshotError::Packet)? {
         Packet::Publish(p) => Ok(p),
         _ => Err(SnapshotError::Invalid("record is not a PUBLISH")),
     }
