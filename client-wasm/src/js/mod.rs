@@ -12,6 +12,13 @@
 
 #[cfg(feature = "bench-api")]
 mod bench;
+
+/// The npm package's allocator: Talc instead of std's dlmalloc, for a smaller module
+/// (BENCHMARKS.md, bundle size). Only the package's build has it: the Rust API leaves the
+/// allocator to the application.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 mod error;
 mod json;
 mod options;
