@@ -32,6 +32,9 @@ const toMqttError = (e) =>
 const rethrow = (e) => {
   throw toMqttError(e);
 };
+/** Calls `start(done)`; settles with what the wasm side passes to `done(error, value)`. A throw
+ * (an argument refused at once) rejects too. */
+const call = (start) => new Promise((resolve, reject) => start((e, v) => (e ? reject(e) : resolve(v)))).catch(rethrow);
 const invalid = (what) => new MqttError(`invalid ${what}`, 'ERR_INVALID_ARGUMENT');
 const ended = () => new MqttError('the client has ended', 'ERR_ENDED');
 
@@ -94,11 +97,16 @@ export class MqttClient {
     if (typeof url !== 'string' && !(url instanceof URL)) throw invalid('url');
     if (options === null || typeof options !== 'object') throw invalid('options');
     const sink = { e: (kind, num, text, bytes, json) => this.#dispatch(kind, num, text, bytes, json) };
+    let connected;
+    const ready = call((done) => {
+      connected = done;
+    });
     this.#loaded = loadWasm().then(() => {
-      this.#raw = new RawClient(String(url), withSeed(options), sink);
+      this.#raw = new RawClient(String(url), withSeed(options), sink, connected);
       return this.#raw;
     });
-    const ready = this.#loaded.then((raw) => raw.ready).catch(rethrow);
+    // A client that could not be created never connects.
+    this.#loaded.catch(connected);
     readyOf.set(this, ready);
     // Refusals and lost connections are reported as `error` events by the session;
     // what can never work (bad options or URL) is reported here, and ends the client.
@@ -120,7 +128,7 @@ export class MqttClient {
     const bytes = toBytes(payload, 'payload');
     const qos = qosOf(options.qos);
     const raw = this.#ready() ?? (await this.#live());
-    const reasonCode = await raw.publish(topic, bytes, qos, !!options.retain, options.properties).catch(rethrow);
+    const reasonCode = await call((done) => raw.publish(topic, bytes, qos, !!options.retain, options.properties, done));
     return { reasonCode };
   }
 
@@ -142,7 +150,7 @@ export class MqttClient {
       return qosOf(o.qos) | (o.nl ? 4 : 0) | (o.rap ? 8 : 0) | (rh << 4);
     });
     const raw = this.#ready() ?? (await this.#live());
-    const codes = await raw.subscribe(topics, bytes, options.properties).catch(rethrow);
+    const codes = await call((done) => raw.subscribe(topics, bytes, options.properties, done));
     return topics.map((topic, i) => (codes[i] < 0x80 ? { topic, qos: codes[i] } : { topic, reasonCode: codes[i] }));
   }
 
@@ -151,13 +159,13 @@ export class MqttClient {
     const list = typeof filters === 'string' ? [filters] : filters;
     if (!Array.isArray(list) || list.some((f) => typeof f !== 'string')) throw invalid('topic filter');
     const raw = this.#ready() ?? (await this.#live());
-    return Array.from(await raw.unsubscribe(list).catch(rethrow));
+    return Array.from(await call((done) => raw.unsubscribe(list, done)));
   }
 
   /** Resolves once the session is committed to IndexedDB (`persistence` option); at once without. */
   async persisted() {
     const raw = await this.#loaded.catch(rethrow);
-    await raw.persisted();
+    await call((done) => raw.persisted(done));
   }
 
   /** Sends DISCONNECT and closes; resolves once ended. Calling it again is harmless. */
@@ -174,7 +182,7 @@ export class MqttClient {
       }
       return;
     }
-    await raw.end(reasonCode, options.properties).catch(rethrow);
+    await call((done) => raw.end(reasonCode, options.properties, done));
   }
 
   on(event, listener) {

@@ -7,7 +7,9 @@ use std::future::Future;
 use std::rc::Rc;
 
 use futures_channel::{mpsc, oneshot};
-use mqtt_proto::session::{Connected, Event, PublishRequest, Session, SessionConfig};
+use mqtt_proto::session::{
+    Connected, Event, PublishRequest, Session, SessionConfig, Token, UsageError,
+};
 use mqtt_proto::{Properties, ReasonCode, SubscriptionOptions, TopicFilter};
 
 use crate::driver::{now, with_driver, with_driver_deferred, Completion, Driver, Reply};
@@ -84,7 +86,7 @@ impl Client {
         url: &str,
         config: SessionConfig,
     ) -> Result<(Client, impl Future<Output = ConnectOutcome>), ClientError> {
-        Self::start_with(url, config, None)
+        Self::start_awaited(url, config, None)
     }
 
     /// [`Client::connect`] with the session persisted in IndexedDB under the name `store`
@@ -112,24 +114,16 @@ impl Client {
         config: SessionConfig,
         store: &str,
     ) -> Result<(Client, impl Future<Output = ConnectOutcome>), ClientError> {
-        Self::start_with(url, config, Some(store.to_owned()))
+        Self::start_awaited(url, config, Some(store.to_owned()))
     }
 
-    pub(crate) fn start_with(
+    fn start_awaited(
         url: &str,
         config: SessionConfig,
         store: Option<String>,
     ) -> Result<(Client, impl Future<Output = ConnectOutcome>), ClientError> {
-        let session = Session::new(config)?;
-        let driver = Driver::new(session, url.to_owned());
         let (tx, rx) = oneshot::channel();
-        with_driver(&driver, |d| {
-            d.connecting.push(tx);
-            if let Some(store) = store {
-                d.load(store);
-            }
-            d.session.connect(now());
-        });
+        let client = Self::start_with(url, config, store, sender(tx))?;
         let connected = async move {
             rx.await.map(|r| {
                 r.and_then(|c| match c {
@@ -138,21 +132,47 @@ impl Client {
                 })
             })
         };
-        Ok((Client { driver }, connected))
+        Ok((client, connected))
+    }
+
+    /// Starts the client; `connected` is called at the first CONNACK or the first failure.
+    pub(crate) fn start_with(
+        url: &str,
+        config: SessionConfig,
+        store: Option<String>,
+        connected: Reply,
+    ) -> Result<Client, ClientError> {
+        let session = Session::new(config)?;
+        let driver = Driver::new(session, url.to_owned());
+        with_driver(&driver, |d| {
+            d.connecting.push(connected);
+            if let Some(store) = store {
+                d.load(store);
+            }
+            d.session.connect(now());
+        });
+        Ok(Client { driver })
     }
 
     /// Resolves once everything the session must keep is committed to its store (at once for a
     /// client without persistence): call it before the page goes away on purpose.
     pub async fn persisted(&self) {
         let (tx, rx) = oneshot::channel();
-        self.driver.borrow_mut().when_persisted(tx);
+        self.when_persisted(Box::new(move || {
+            let _ = tx.send(());
+        }));
         let _ = rx.await;
+    }
+
+    /// Calls `done` once everything the session must keep is committed (see [`Client::persisted`]).
+    pub(crate) fn when_persisted(&self, done: Box<dyn FnOnce()>) {
+        self.driver.borrow_mut().when_persisted(done);
     }
 
     /// Publishes; resolves when the message is done: written (QoS 0), PUBACK
     /// (QoS 1) or PUBCOMP (QoS 2), with the broker's reason code.
     pub async fn publish(&self, request: PublishRequest) -> Result<ReasonCode, ClientError> {
-        let rx = self.request(|d| d.session.publish(now(), request))?;
+        let rx = self.awaited(|d| d.session.publish(now(), request))?;
         match rx.await {
             Ok(Ok(Completion::Published(r))) => Ok(r),
             Ok(Ok(_)) | Err(_) => Err(ClientError::Ended),
@@ -175,7 +195,7 @@ impl Client {
         filters: Vec<(TopicFilter, SubscriptionOptions)>,
         properties: Properties,
     ) -> Result<Vec<ReasonCode>, ClientError> {
-        let rx = self.request(|d| d.session.subscribe(now(), filters, properties))?;
+        let rx = self.awaited(|d| d.session.subscribe(now(), filters, properties))?;
         Self::reasons(rx).await
     }
 
@@ -184,7 +204,7 @@ impl Client {
         &self,
         filters: Vec<TopicFilter>,
     ) -> Result<Vec<ReasonCode>, ClientError> {
-        let rx = self.request(|d| d.session.unsubscribe(now(), filters, Properties::default()))?;
+        let rx = self.awaited(|d| d.session.unsubscribe(now(), filters, Properties::default()))?;
         Self::reasons(rx).await
     }
 
@@ -197,15 +217,20 @@ impl Client {
     /// [`Client::end`] with a 5.0 reason code (e.g. 0x04 to have the broker send the will) and properties.
     pub async fn end_with(&self, reason: ReasonCode, properties: Properties) {
         let (tx, rx) = oneshot::channel();
+        self.end_then(reason, properties, sender(tx));
+        let _ = rx.await;
+    }
+
+    /// Starts ending (see [`Client::end_with`]); `done` is called once the session has ended.
+    pub(crate) fn end_then(&self, reason: ReasonCode, properties: Properties, done: Reply) {
         with_driver(&self.driver, |d| {
             if d.session.is_ended() {
-                let _ = tx.send(Ok(Completion::Ended));
+                done(Ok(Completion::Ended));
             } else {
-                d.ending.push(tx);
+                d.ending.push(done);
                 d.session.disconnect(now(), reason, properties);
             }
         });
-        let _ = rx.await;
     }
 
     /// Every event from now on, as a stream (messages, connection changes, and the
@@ -252,19 +277,28 @@ impl Client {
         self.driver.borrow().session.inflight_len()
     }
 
-    fn request(
+    /// Starts a request; `done` is called at its completion. Nothing is sent before the
+    /// current JavaScript task ends (see [`with_driver_deferred`]).
+    pub(crate) fn request(
         &self,
-        start: impl FnOnce(
-            &mut Driver,
-        )
-            -> Result<mqtt_proto::session::Token, mqtt_proto::session::UsageError>,
-    ) -> Result<oneshot::Receiver<Result<Completion, ClientError>>, ClientError> {
-        let (tx, rx) = oneshot::channel::<Result<Completion, ClientError>>();
+        start: impl FnOnce(&mut Driver) -> Result<Token, UsageError>,
+        done: Reply,
+    ) -> Result<(), ClientError> {
         with_driver_deferred(&self.driver, |d| {
             let token = start(d)?;
-            d.add_pending(token, tx as Reply);
-            Ok(rx)
+            d.add_pending(token, done);
+            Ok(())
         })
+    }
+
+    /// [`Client::request`], awaited.
+    fn awaited(
+        &self,
+        start: impl FnOnce(&mut Driver) -> Result<Token, UsageError>,
+    ) -> Result<oneshot::Receiver<Result<Completion, ClientError>>, ClientError> {
+        let (tx, rx) = oneshot::channel();
+        self.request(start, sender(tx))?;
+        Ok(rx)
     }
 
     async fn reasons(
@@ -287,4 +321,12 @@ impl Client {
             )
         });
     }
+}
+
+/// A [`Reply`] that sends to a oneshot channel (the receiver may be gone: the caller stopped
+/// waiting).
+fn sender(tx: oneshot::Sender<Result<Completion, ClientError>>) -> Reply {
+    Box::new(move |r| {
+        let _ = tx.send(r);
+    })
 }

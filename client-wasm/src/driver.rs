@@ -16,12 +16,13 @@ use mqtt_proto::ReasonCode;
 
 use crate::error::ClientError;
 use crate::hints::NetworkHints;
-use crate::store::IdbStore;
-use crate::timer::{now_ms, NextTask, Timeout};
+use crate::store::{IdbOp, IdbStore};
+use crate::timer::{microtask, now_ms, NextTask, Timeout};
 use crate::transport::{TransportEvent, WsTransport};
 
-/// What a pending call is waiting for.
-pub(crate) type Reply = futures_channel::oneshot::Sender<Result<Completion, ClientError>>;
+/// Completes a pending call: a oneshot sender for the Rust API, a JS callback for the npm
+/// package's. Called at most once; dropped uncalled only with the driver.
+pub(crate) type Reply = Box<dyn FnOnce(Result<Completion, ClientError>)>;
 
 /// How a pending call completed.
 #[derive(Debug)]
@@ -64,10 +65,12 @@ pub(crate) struct Driver {
     persistence: Option<Persistence>,
     /// The stored session is being loaded: the transport's `open` waits for it.
     loading: bool,
+    /// Opening the store or reading the stored session, while loading.
+    load_op: Option<IdbOp>,
     /// The transport opened while loading.
     open_deferred: bool,
     /// [`crate::Client::persisted`] calls, each waiting for a generation to be committed.
-    persisted_waiters: Vec<(u64, futures_channel::oneshot::Sender<()>)>,
+    persisted_waiters: Vec<(u64, Box<dyn FnOnce()>)>,
     me: Weak<RefCell<Driver>>,
 }
 
@@ -85,6 +88,8 @@ struct Persistence {
     held: Vec<u8>,
     /// How many bytes of `held` the running save covers.
     covered: usize,
+    /// The running save.
+    op: Option<IdbOp>,
 }
 
 impl std::fmt::Debug for Driver {
@@ -124,6 +129,7 @@ impl Driver {
                 ever_connected: false,
                 persistence: None,
                 loading: false,
+                load_op: None,
                 open_deferred: false,
                 persisted_waiters: Vec::new(),
                 me: me.clone(),
@@ -158,9 +164,7 @@ pub(crate) fn with_driver_deferred<R>(
     };
     if schedule {
         let driver = driver.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            with_driver(&driver, |d| d.flush_scheduled = false);
-        });
+        microtask(move || with_driver(&driver, |d| d.flush_scheduled = false));
     }
     result
 }
@@ -290,13 +294,16 @@ impl Driver {
         p.saving = true;
         p.covered = p.held.len();
         let bytes = self.session.snapshot(now()).to_bytes();
-        let (store, key, me) = (p.store.clone(), p.key.clone(), self.me.clone());
-        wasm_bindgen_futures::spawn_local(async move {
-            let result = store.save(&key, &bytes).await;
+        let me = self.me.clone();
+        let started = p.store.save(&p.key, &bytes, move |result| {
             if let Some(driver) = me.upgrade() {
                 with_driver(&driver, |d| d.saved(generation, result.is_ok()));
             }
         });
+        match started {
+            Ok(op) => p.op = Some(op),
+            Err(_) => self.saved(generation, false),
+        }
     }
 
     /// A save of `generation` finished: release what it covers.
@@ -306,18 +313,17 @@ impl Driver {
             return;
         };
         p.saving = false;
+        p.op = None;
         if !ok {
             // Storage failed (quota, the database deleted): go on without persistence rather
             // than stall the connection.
             let held = std::mem::take(&mut p.held);
             self.persistence = None;
-            self.persisted_waiters.clear(); // their receivers resolve (cancelled)
+            self.release_persisted_waiters(u64::MAX);
             self.transmit(&held);
             return;
         }
         p.saved = Some(generation);
-        self.persisted_waiters
-            .retain(|(wanted, _)| *wanted > generation);
         let covered = p.covered.min(p.held.len());
         let mut out: Vec<u8> = p.held.drain(..covered).collect();
         if current == generation {
@@ -325,13 +331,26 @@ impl Driver {
             out.append(&mut p.held);
         }
         p.covered = 0;
+        self.release_persisted_waiters(generation);
         self.transmit(&out);
         self.persist();
     }
 
-    /// Resolves `waiter` once the session's current state is committed (at once without
+    /// Calls the [`Driver::when_persisted`] waiters for generations up to `generation`.
+    fn release_persisted_waiters(&mut self, generation: u64) {
+        let waiters = std::mem::take(&mut self.persisted_waiters);
+        for (wanted, waiter) in waiters {
+            if wanted <= generation {
+                waiter();
+            } else {
+                self.persisted_waiters.push((wanted, waiter));
+            }
+        }
+    }
+
+    /// Calls `waiter` once the session's current state is committed (at once without
     /// persistence).
-    pub(crate) fn when_persisted(&mut self, waiter: futures_channel::oneshot::Sender<()>) {
+    pub(crate) fn when_persisted(&mut self, waiter: Box<dyn FnOnce()>) {
         let generation = self.session.snapshot_generation();
         let waits = match &self.persistence {
             Some(p) => p.saved.map_or(true, |s| s < generation),
@@ -342,7 +361,7 @@ impl Driver {
             // after loading covers it.
             self.persisted_waiters.push((generation, waiter));
         } else {
-            let _ = waiter.send(());
+            waiter();
         }
     }
 
@@ -351,21 +370,44 @@ impl Driver {
     pub(crate) fn load(&mut self, key: String) {
         self.loading = true;
         let me = self.me.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let result = async {
-                let store = IdbStore::open().await?;
-                let bytes = store.load(&key).await?;
-                Ok((store, bytes))
-            }
-            .await;
+        let store_key = key.clone();
+        let started = IdbStore::open(move |opened| {
             if let Some(driver) = me.upgrade() {
-                with_driver(&driver, |d| d.loaded(key, result));
+                with_driver(&driver, |d| d.opened(store_key, opened));
             }
         });
+        match started {
+            Ok(op) => self.load_op = Some(op),
+            Err(e) => self.loaded(key, Err(e)),
+        }
     }
 
-    fn loaded(&mut self, key: String, result: Result<(IdbStore, Option<Vec<u8>>), ClientError>) {
+    /// The store is open (or failed to): read the stored session.
+    fn opened(&mut self, key: String, opened: Result<IdbStore, ClientError>) {
+        let store = match opened {
+            Ok(store) => Rc::new(store),
+            Err(e) => return self.loaded(key, Err(e)),
+        };
+        let me = self.me.clone();
+        let (store_key, kept) = (key.clone(), store.clone());
+        let started = store.load(&key, move |bytes| {
+            if let Some(driver) = me.upgrade() {
+                with_driver(&driver, |d| d.loaded(store_key, bytes.map(|b| (kept, b))));
+            }
+        });
+        match started {
+            Ok(op) => self.load_op = Some(op),
+            Err(e) => self.loaded(key, Err(e)),
+        }
+    }
+
+    fn loaded(
+        &mut self,
+        key: String,
+        result: Result<(Rc<IdbStore>, Option<Vec<u8>>), ClientError>,
+    ) {
         self.loading = false;
+        self.load_op = None;
         let restored = result.and_then(|(store, bytes)| {
             let snapshot = bytes
                 .map(|b| Snapshot::from_bytes(&b))
@@ -381,12 +423,13 @@ impl Driver {
         match restored {
             Ok(store) => {
                 self.persistence = Some(Persistence {
-                    store: Rc::new(store),
+                    store,
                     key,
                     saved: None,
                     saving: false,
                     held: Vec::new(),
                     covered: 0,
+                    op: None,
                 });
                 if std::mem::take(&mut self.open_deferred) {
                     self.session.handle_open(now());
@@ -395,9 +438,9 @@ impl Driver {
             Err(e) => {
                 // Persistence was asked for: do not run without it (and never overwrite a stored
                 // session this version cannot read).
-                self.persisted_waiters.clear();
+                self.release_persisted_waiters(u64::MAX);
                 for reply in self.connecting.drain(..) {
-                    let _ = reply.send(Err(e.clone()));
+                    reply(Err(e.clone()));
                 }
                 self.session.disconnect(
                     now(),
@@ -444,7 +487,7 @@ impl Driver {
                 self.transport = None;
                 let err = ClientError::InvalidUrl(e.text());
                 for reply in self.connecting.drain(..) {
-                    let _ = reply.send(Err(err.clone()));
+                    reply(Err(err.clone()));
                 }
                 self.session.handle_close(now());
             }
@@ -497,7 +540,7 @@ impl Driver {
             Event::Connected(c) => {
                 self.ever_connected = true;
                 for reply in self.connecting.drain(..) {
-                    let _ = reply.send(Ok(Completion::Connected(c.clone())));
+                    reply(Ok(Completion::Connected(c.clone())));
                 }
             }
             Event::PublishCompleted { token, reason } => {
@@ -507,18 +550,18 @@ impl Driver {
                     } else {
                         Ok(Completion::Published(*reason))
                     };
-                    let _ = reply.send(r);
+                    reply(r);
                 }
             }
             Event::PublishFailed { token, error } => {
                 if let Some(reply) = self.take_pending(*token) {
-                    let _ = reply.send(Err(ClientError::Publish(error.clone())));
+                    reply(Err(ClientError::Publish(error.clone())));
                 }
             }
             Event::SubscribeResult { token, reasons, .. }
             | Event::UnsubscribeResult { token, reasons, .. } => {
                 if let Some(reply) = self.take_pending(*token) {
-                    let _ = reply.send(Ok(Completion::Reasons(reasons.clone())));
+                    reply(Ok(Completion::Reasons(reasons.clone())));
                 }
             }
             Event::Disconnected { reason } if !self.ever_connected => {
@@ -527,7 +570,7 @@ impl Driver {
                     other => ClientError::ConnectionLost(other.clone()),
                 };
                 for reply in self.connecting.drain(..) {
-                    let _ = reply.send(Err(err.clone()));
+                    reply(Err(err.clone()));
                 }
             }
             Event::Ended => {
@@ -535,13 +578,13 @@ impl Driver {
                 self.timer = None;
                 self.hints = None;
                 for reply in self.connecting.drain(..) {
-                    let _ = reply.send(Err(ClientError::Ended));
+                    reply(Err(ClientError::Ended));
                 }
                 for (_, reply) in self.pending.drain(..) {
-                    let _ = reply.send(Err(ClientError::Ended));
+                    reply(Err(ClientError::Ended));
                 }
                 for reply in self.ending.drain(..) {
-                    let _ = reply.send(Ok(Completion::Ended));
+                    reply(Ok(Completion::Ended));
                 }
             }
             _ => {}

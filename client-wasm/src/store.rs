@@ -2,16 +2,18 @@
 //! [`Snapshot`](mqtt_proto::session::Snapshot), in database `mqtt-wasm`, object store `sessions`.
 //!
 //! Works in a page and in a Web Worker (`indexedDB` is looked up on the global object). The
-//! bindings are declared here rather than taken from `web-sys` to keep the wasm small; every
-//! request is awaited through a `Promise` whose `resolve`/`reject` are the request's own event
-//! handlers, so no Rust closure outlives a call except the one `upgradeneeded` handler, owned by
-//! [`IdbStore::open`] until the database is open.
+//! bindings are declared here rather than taken from `web-sys` to keep the wasm small. Each
+//! operation reports to a callback through its request's (or transaction's) event handlers, which
+//! an [`IdbOp`] owns: dropping the operation detaches and frees them, and the callback is then
+//! never called.
 
-use js_sys::{Promise, Uint8Array};
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::Uint8Array;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 use crate::ClientError;
 
@@ -74,9 +76,81 @@ fn storage(what: &'static str) -> impl Fn(JsValue) -> ClientError {
     move |_| ClientError::Storage(what)
 }
 
+/// An IndexedDB request or transaction in progress, owning the handlers that report its end.
+pub(crate) struct IdbOp {
+    target: Target,
+    _handlers: Vec<Closure<dyn FnMut()>>,
+}
+
+/// The callback, shared by the success and failure handlers; the first to run takes it.
+type Shared = Rc<Cell<Option<Box<dyn FnOnce(bool)>>>>;
+
+enum Target {
+    Request(IdbRequest),
+    Transaction(IdbTransaction),
+}
+
+impl std::fmt::Debug for IdbOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdbOp")
+    }
+}
+
+impl Drop for IdbOp {
+    fn drop(&mut self) {
+        match &self.target {
+            Target::Request(r) => {
+                r.set_onsuccess(None);
+                r.set_onerror(None);
+                r.set_onupgradeneeded(None);
+            }
+            Target::Transaction(t) => {
+                t.set_oncomplete(None);
+                t.set_onerror(None);
+                t.set_onabort(None);
+            }
+        }
+    }
+}
+
+impl IdbOp {
+    /// Calls `done(true)` at the request's `success` (the transaction's `complete`), `done(false)`
+    /// at `error` (or `abort`); at most once.
+    fn watch(target: Target, done: impl FnOnce(bool) + 'static) -> Self {
+        let done: Shared = Rc::new(Cell::new(Some(Box::new(done))));
+        let handler = |ok: bool| {
+            let done = done.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                if let Some(f) = done.take() {
+                    f(ok);
+                }
+            })
+        };
+        let (ok, failed) = (handler(true), handler(false));
+        let (ok_fn, failed_fn) = (ok.as_ref().unchecked_ref(), failed.as_ref().unchecked_ref());
+        match &target {
+            Target::Request(r) => {
+                r.set_onsuccess(Some(ok_fn));
+                r.set_onerror(Some(failed_fn));
+            }
+            Target::Transaction(t) => {
+                t.set_oncomplete(Some(ok_fn));
+                t.set_onerror(Some(failed_fn));
+                t.set_onabort(Some(failed_fn));
+            }
+        }
+        Self {
+            target,
+            _handlers: vec![ok, failed],
+        }
+    }
+}
+
 impl IdbStore {
-    /// Opens (creating on first use) the database.
-    pub(crate) async fn open() -> Result<Self, ClientError> {
+    /// Opens (creating on first use) the database; `done` receives it.
+    pub(crate) fn open(
+        done: impl FnOnce(Result<IdbStore, ClientError>) + 'static,
+    ) -> Result<IdbOp, ClientError> {
         let factory = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("indexedDB"))
             .ok()
             .filter(|f| f.is_object())
@@ -94,40 +168,73 @@ impl IdbStore {
             })
         };
         request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
-        let opened = settled(&request).await;
-        request.set_onupgradeneeded(None);
-        drop(on_upgrade);
-        let db = opened
-            .map_err(storage("cannot open the IndexedDB database"))?
-            .unchecked_into::<IdbDatabase>();
-        Ok(Self { db })
+        let opened = request.clone();
+        let mut op = IdbOp::watch(Target::Request(request), move |ok| {
+            done(if ok {
+                Ok(Self {
+                    db: opened.result().unchecked_into::<IdbDatabase>(),
+                })
+            } else {
+                Err(ClientError::Storage("cannot open the IndexedDB database"))
+            })
+        });
+        op._handlers.push(on_upgrade);
+        Ok(op)
     }
 
-    /// The bytes stored under `key`, if any.
-    pub(crate) async fn load(&self, key: &str) -> Result<Option<Vec<u8>>, ClientError> {
-        let failed = storage("cannot read the stored session");
-        let tx = self.db.transaction(STORE, "readonly").map_err(&failed)?;
+    /// Reads the bytes stored under `key`, if any, for `done`.
+    pub(crate) fn load(
+        &self,
+        key: &str,
+        done: impl FnOnce(Result<Option<Vec<u8>>, ClientError>) + 'static,
+    ) -> Result<IdbOp, ClientError> {
+        const FAILED: &str = "cannot read the stored session";
+        let tx = self
+            .db
+            .transaction(STORE, "readonly")
+            .map_err(storage(FAILED))?;
         let request = tx
             .object_store(STORE)
-            .map_err(&failed)?
+            .map_err(storage(FAILED))?
             .get(key)
-            .map_err(&failed)?;
-        let value = settled(&request).await.map_err(&failed)?;
-        Ok(value
-            .dyn_into::<Uint8Array>()
-            .ok()
-            .map(|bytes| bytes.to_vec()))
+            .map_err(storage(FAILED))?;
+        let read = request.clone();
+        Ok(IdbOp::watch(Target::Request(request), move |ok| {
+            done(if ok {
+                Ok(read
+                    .result()
+                    .dyn_into::<Uint8Array>()
+                    .ok()
+                    .map(|bytes| bytes.to_vec()))
+            } else {
+                Err(ClientError::Storage(FAILED))
+            })
+        }))
     }
 
-    /// Stores `bytes` under `key`; resolves once the transaction has committed.
-    pub(crate) async fn save(&self, key: &str, bytes: &[u8]) -> Result<(), ClientError> {
-        let failed = storage("cannot write the session to IndexedDB");
-        let tx = self.db.transaction(STORE, "readwrite").map_err(&failed)?;
+    /// Stores `bytes` under `key`; `done` is called once the transaction has committed (or failed).
+    pub(crate) fn save(
+        &self,
+        key: &str,
+        bytes: &[u8],
+        done: impl FnOnce(Result<(), ClientError>) + 'static,
+    ) -> Result<IdbOp, ClientError> {
+        const FAILED: &str = "cannot write the session to IndexedDB";
+        let tx = self
+            .db
+            .transaction(STORE, "readwrite")
+            .map_err(storage(FAILED))?;
         tx.object_store(STORE)
-            .map_err(&failed)?
+            .map_err(storage(FAILED))?
             .put(&Uint8Array::from(bytes).into(), key)
-            .map_err(&failed)?;
-        committed(&tx).await.map_err(&failed)
+            .map_err(storage(FAILED))?;
+        Ok(IdbOp::watch(Target::Transaction(tx), move |ok| {
+            done(if ok {
+                Ok(())
+            } else {
+                Err(ClientError::Storage(FAILED))
+            })
+        }))
     }
 }
 
@@ -136,26 +243,4 @@ impl Drop for IdbStore {
         // Transactions already started still commit.
         self.db.close();
     }
-}
-
-/// Resolves with the request's result at `success`, rejects at `error`.
-async fn settled(request: &IdbRequest) -> Result<JsValue, JsValue> {
-    let promise = Promise::new(&mut |resolve, reject| {
-        request.set_onsuccess(Some(&resolve));
-        request.set_onerror(Some(&reject));
-    });
-    let outcome = JsFuture::from(promise).await;
-    request.set_onsuccess(None);
-    request.set_onerror(None);
-    outcome.map(|_| request.result())
-}
-
-/// Resolves at the transaction's `complete`, rejects at `error` or `abort`.
-async fn committed(tx: &IdbTransaction) -> Result<(), JsValue> {
-    let promise = Promise::new(&mut |resolve, reject| {
-        tx.set_oncomplete(Some(&resolve));
-        tx.set_onerror(Some(&reject));
-        tx.set_onabort(Some(&reject));
-    });
-    JsFuture::from(promise).await.map(|_| ())
 }

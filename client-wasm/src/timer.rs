@@ -121,3 +121,16 @@ impl Drop for NextTask {
         self.sender.close();
     }
 }
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = queueMicrotask)]
+    fn queue_microtask(f: &js_sys::Function);
+}
+
+/// Calls `f` in a microtask: after the current JavaScript task's code, before any other task
+/// (`queueMicrotask`, in a page as in a worker). The closure frees itself when called, and a
+/// queued microtask always runs.
+pub fn microtask(f: impl FnOnce() + 'static) {
+    queue_microtask(Closure::once_into_js(f).unchecked_ref());
+}

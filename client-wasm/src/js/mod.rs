@@ -8,7 +8,9 @@
 //! Boundary: one crossing per event (`sink.e(kind, num, text, bytes, json)`,
 //! metadata batched as one JSON string), one per call in the other direction
 //! (publish passes topic, payload bytes, QoS and retain positionally; subscribe
-//! passes the filters and one options byte per filter).
+//! passes the filters and one options byte per filter), and one per completion (the
+//! call's `done(error, value)` callback; index.js makes the promises). No Rust future
+//! is involved: the package links no executor (wasm-bindgen-futures).
 
 #[cfg(feature = "bench-api")]
 mod bench;
@@ -24,20 +26,19 @@ mod json;
 mod options;
 
 use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 
-use js_sys::{Promise, Uint8Array};
+use js_sys::{Function, Uint8Array};
 use mqtt_proto::session::{Event, PublishRequest};
 use mqtt_proto::{
-    ProtocolVersion, QoS, ReasonCode, RetainHandling, SubscriptionOptions, Topic, TopicFilter,
+    Properties, ProtocolVersion, QoS, ReasonCode, RetainHandling, SubscriptionOptions, Topic,
+    TopicFilter,
 };
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::future_to_promise;
 
-use crate::{Client, ClientError};
+use crate::driver::{now, Completion, Reply};
+use crate::Client;
 use error::{client_error, invalid};
 use options::Res;
 
@@ -68,25 +69,33 @@ const END: u8 = 4;
 const PACKET: u8 = 5;
 
 /// One MQTT client; see `MqttClient` in index.d.ts for the public API.
+///
+/// Every call that completes later takes a callback `done(error, value)`, called once: index.js
+/// turns it into the promise it returns. Arguments that cannot be used throw at once.
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct RawClient {
     client: Client,
-    ready: Promise,
     v5: bool,
 }
 
 #[wasm_bindgen]
 impl RawClient {
-    /// Starts connecting to `url` with `options` (index.d.ts `ConnectOptions`);
-    /// every event goes to `sink` until the client ends.
+    /// Starts connecting to `url` with `options` (index.d.ts `ConnectOptions`); every event goes
+    /// to `sink` until the client ends. `ready` is called at the first CONNACK (with no error)
+    /// or with the refusal / failure.
     #[wasm_bindgen(constructor)]
-    pub fn new(url: &str, options: &JsValue, sink: RawSink) -> Result<RawClient, JsValue> {
+    pub fn new(
+        url: &str,
+        options: &JsValue,
+        sink: RawSink,
+        ready: Function,
+    ) -> Result<RawClient, JsValue> {
         let config = options::session_config(options)?;
         let v5 = config.version == ProtocolVersion::V5;
         let store = options::persistence(options, &config)?;
-        let (client, connected) =
-            Client::start_with(url, config, store).map_err(|e| client_error(&e))?;
+        let client =
+            Client::start_with(url, config, store, reply(ready)).map_err(|e| client_error(&e))?;
         // Released at `Ended`, which breaks the wasm → JS → wasm reference cycle.
         let sink = Rc::new(RefCell::new(Some(sink)));
         client.on_event(move |e| {
@@ -98,30 +107,15 @@ impl RawClient {
                 sink.borrow_mut().take();
             }
         });
-        let ready = promise(Box::pin(async move {
-            match connected.await {
-                Ok(Ok(_)) => Ok(JsValue::UNDEFINED),
-                Ok(Err(e)) => Err(client_error(&e)),
-                Err(_) => Err(client_error(&ClientError::Ended)),
-            }
-        }));
-        Ok(RawClient { client, ready, v5 })
+        Ok(RawClient { client, v5 })
     }
 
-    /// Settles at the first CONNACK: resolves, or rejects with the refusal / failure.
-    #[wasm_bindgen(getter)]
-    pub fn ready(&self) -> Promise {
-        self.ready.clone()
-    }
-
-    /// Resolves once the session's state is committed to its IndexedDB store (at once
+    /// Calls `done` once the session's state is committed to its IndexedDB store (at once
     /// without persistence).
-    pub fn persisted(&self) -> Promise {
-        let client = self.client.clone();
-        promise(Box::pin(async move {
-            client.persisted().await;
-            Ok(JsValue::UNDEFINED)
-        }))
+    pub fn persisted(&self, done: Function) {
+        self.client.when_persisted(Box::new(move || {
+            let _ = done.call2(&JsValue::NULL, &JsValue::NULL, &JsValue::UNDEFINED);
+        }));
     }
 
     /// Whether the broker accepted the current connection.
@@ -130,7 +124,7 @@ impl RawClient {
         self.client.is_connected()
     }
 
-    /// Resolves with the acknowledgment's reason code (0 for QoS 0).
+    /// `done` receives the acknowledgment's reason code (0 for QoS 0).
     pub fn publish(
         &self,
         topic: &str,
@@ -138,98 +132,89 @@ impl RawClient {
         qos: u8,
         retain: bool,
         properties: &JsValue,
-    ) -> Promise {
-        let request = (|| -> Res<PublishRequest> {
-            let topic = Topic::new(topic).map_err(|_| invalid("topic"))?;
-            let qos = QoS::from_u8(qos).ok_or_else(|| invalid("qos"))?;
-            let mut r = PublishRequest::new(topic, payload, qos);
-            r.retain = retain;
-            r.properties = options::properties(properties)?;
-            Ok(r)
-        })();
-        let client = self.client.clone();
-        promise(Box::pin(async move {
-            let rc = client
-                .publish(request?)
-                .await
-                .map_err(|e| client_error(&e))?;
-            Ok(rc.0.into())
-        }))
+        done: Function,
+    ) -> Result<(), JsValue> {
+        let topic = Topic::new(topic).map_err(|_| invalid("topic"))?;
+        let qos = QoS::from_u8(qos).ok_or_else(|| invalid("qos"))?;
+        let mut request = PublishRequest::new(topic, payload, qos);
+        request.retain = retain;
+        request.properties = options::properties(properties)?;
+        self.client
+            .request(|d| d.session.publish(now(), request), reply(done))
+            .map_err(|e| client_error(&e))
     }
 
     /// `options[i]` is the MQTT 5.0 Subscription Options byte of `filters[i]`
     /// (QoS | No Local << 2 | Retain As Published << 3 | Retain Handling << 4).
-    /// Resolves with one reason code per filter.
-    pub fn subscribe(&self, filters: Vec<String>, options: &[u8], properties: &JsValue) -> Promise {
-        let request = (|| -> Res<_> {
-            let mut list = Vec::with_capacity(filters.len());
-            for (f, &o) in filters.iter().zip(options) {
-                let filter = TopicFilter::new(f).map_err(|_| invalid("topic filter"))?;
-                let opts = SubscriptionOptions {
-                    qos: QoS::from_u8(o & 3).ok_or_else(|| invalid("qos"))?,
-                    no_local: o & 4 != 0,
-                    retain_as_published: o & 8 != 0,
-                    retain_handling: match (o >> 4) & 3 {
-                        0 => RetainHandling::SendAtSubscribe,
-                        1 => RetainHandling::SendIfNew,
-                        2 => RetainHandling::DoNotSend,
-                        _ => return Err(invalid("rh")),
-                    },
-                };
-                list.push((filter, opts));
-            }
-            Ok((list, options::properties(properties)?))
-        })();
-        let client = self.client.clone();
-        promise(Box::pin(async move {
-            let (list, props) = request?;
-            let codes = client
-                .subscribe_with(list, props)
-                .await
-                .map_err(|e| client_error(&e))?;
-            Ok(reason_codes(&codes))
-        }))
+    /// `done` receives one reason code per filter.
+    pub fn subscribe(
+        &self,
+        filters: Vec<String>,
+        options: &[u8],
+        properties: &JsValue,
+        done: Function,
+    ) -> Result<(), JsValue> {
+        let mut list = Vec::with_capacity(filters.len());
+        for (f, &o) in filters.iter().zip(options) {
+            let filter = TopicFilter::new(f).map_err(|_| invalid("topic filter"))?;
+            let opts = SubscriptionOptions {
+                qos: QoS::from_u8(o & 3).ok_or_else(|| invalid("qos"))?,
+                no_local: o & 4 != 0,
+                retain_as_published: o & 8 != 0,
+                retain_handling: match (o >> 4) & 3 {
+                    0 => RetainHandling::SendAtSubscribe,
+                    1 => RetainHandling::SendIfNew,
+                    2 => RetainHandling::DoNotSend,
+                    _ => return Err(invalid("rh")),
+                },
+            };
+            list.push((filter, opts));
+        }
+        let props = options::properties(properties)?;
+        self.client
+            .request(|d| d.session.subscribe(now(), list, props), reply(done))
+            .map_err(|e| client_error(&e))
     }
 
-    /// Resolves with one reason code per filter (0 for each in 3.1.1).
-    pub fn unsubscribe(&self, filters: Vec<String>) -> Promise {
-        let list: Res<Vec<TopicFilter>> = filters
+    /// `done` receives one reason code per filter (0 for each in 3.1.1).
+    pub fn unsubscribe(&self, filters: Vec<String>, done: Function) -> Result<(), JsValue> {
+        let list = filters
             .iter()
             .map(|f| TopicFilter::new(f).map_err(|_| invalid("topic filter")))
-            .collect();
-        let client = self.client.clone();
-        promise(Box::pin(async move {
-            let codes = client
-                .unsubscribe(list?)
-                .await
-                .map_err(|e| client_error(&e))?;
-            Ok(reason_codes(&codes))
-        }))
+            .collect::<Res<Vec<TopicFilter>>>()?;
+        self.client
+            .request(
+                |d| d.session.unsubscribe(now(), list, Properties::default()),
+                reply(done),
+            )
+            .map_err(|e| client_error(&e))
     }
 
-    /// DISCONNECT (`reason`, 5.0 `properties`) and close; resolves when ended.
-    pub fn end(&self, reason: u8, properties: &JsValue) -> Promise {
+    /// DISCONNECT (`reason`, 5.0 `properties`) and close; `done` is called once ended.
+    pub fn end(&self, reason: u8, properties: &JsValue, done: Function) -> Result<(), JsValue> {
         // 3.1.1 DISCONNECT has no properties: ignore them rather than fail the end.
         let props = if self.v5 {
-            options::properties(properties)
+            options::properties(properties)?
         } else {
-            Ok(Default::default())
+            Properties::default()
         };
-        let client = self.client.clone();
-        promise(Box::pin(async move {
-            client.end_with(ReasonCode(reason), props?).await;
-            Ok(JsValue::UNDEFINED)
-        }))
+        self.client.end_then(ReasonCode(reason), props, reply(done));
+        Ok(())
     }
 }
 
-/// A call's outcome, as the promise returned to JS.
-type Call = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
-
-/// `future_to_promise` for every call: boxing the futures makes one instance of it (and of
-/// its task and closures) instead of one per method (~1 KB of wasm each).
-fn promise(call: Call) -> Promise {
-    future_to_promise(call)
+/// A completion for JS: `done(null, value)` or `done(error)`.
+fn reply(done: Function) -> Reply {
+    Box::new(move |r| {
+        let (error, value) = match r {
+            Ok(Completion::Published(rc)) => (JsValue::NULL, JsValue::from(rc.0)),
+            Ok(Completion::Reasons(codes)) => (JsValue::NULL, reason_codes(&codes)),
+            Ok(_) => (JsValue::NULL, JsValue::UNDEFINED),
+            Err(e) => (client_error(&e), JsValue::UNDEFINED),
+        };
+        // A throwing callback is index.js's bug; it must not unwind into the driver.
+        let _ = done.call2(&JsValue::NULL, &error, &value);
+    })
 }
 
 fn reason_codes(codes: &[ReasonCode]) -> JsValue {
