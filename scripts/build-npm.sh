@@ -27,10 +27,11 @@ WASM="$TARGET_DIR/wasm32-unknown-unknown/release/client_wasm.wasm"
 if rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
   # The standard library rebuilt with panics that trap at once (no panic messages, locations
   # or formatting machinery: the release profile's panic = "abort" still formats them):
-  # -6 KB gzipped. Stable rustc with RUSTC_BOOTSTRAP, as cargo-fuzz uses it; its own target
+  # -6 KB gzipped. -Z location-detail=none drops the source paths panics would have named
+  # (never shown once panics trap): -0.3 KB gzipped. Stable rustc with RUSTC_BOOTSTRAP, as cargo-fuzz uses it; its own target
   # directory, since the flags differ from every other build.
   log "cargo build -p client-wasm --release --features js-api -Z build-std (panic = immediate-abort)"
-  RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" CARGO_TARGET_DIR="$TARGET_DIR/npm-std" \
+  RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" CARGO_TARGET_DIR="$TARGET_DIR/npm-std" \
     cargo build -p client-wasm --release --features js-api --target wasm32-unknown-unknown \
     -Z build-std=std,panic_abort >&2
   WASM="$TARGET_DIR/npm-std/wasm32-unknown-unknown/release/client_wasm.wasm"
