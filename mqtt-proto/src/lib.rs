@@ -8,6 +8,9 @@
 //!   writes a partial packet.
 //! - Streaming: [`Decoder`] splits a byte stream into frames, rejecting oversized packets from
 //!   their fixed header alone.
+//! - Either side: a client can decode with [`Packet::decode_from_server`] and encode with
+//!   [`Packet::encode_from_client`], which refuse the other direction's packets (section 2.1.2)
+//!   and leave their code out of the program ([`session::Session`] does).
 //! - Zero-copy: strings, topics, binary data and payloads of decoded packets are [`bytes::Bytes`]
 //!   slices of the received frame.
 //! - `#![no_std]` (with `alloc`), no `unsafe`, no I/O, no clock: it runs on
