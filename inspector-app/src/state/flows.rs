@@ -288,7 +288,7 @@ mod tests {
     }
 
     fn id(n: u16) -> PacketId {
-        PacketId::new(n).unwrap()
+        PacketId::new(n).expect("test ids are non-zero")
     }
 
     fn publish(qos: QoS, pid: Option<u16>, dup: bool) -> Packet {
