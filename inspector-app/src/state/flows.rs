@@ -257,6 +257,8 @@ impl Flows {
 }
 
 #[cfg(test)]
+// Tests may panic: a panic is a test failure.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use bytes::Bytes;
