@@ -129,6 +129,8 @@ pub fn parse_user_properties(text: &str) -> Result<Vec<(MqttString, MqttString)>
 }
 
 #[cfg(test)]
+// Tests may panic: a panic is a test failure.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

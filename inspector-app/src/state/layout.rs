@@ -249,6 +249,8 @@ fn property(id: u8) -> Option<(&'static str, Kind)> {
 }
 
 #[cfg(test)]
+// Tests may panic: a panic is a test failure.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use bytes::{Bytes, BytesMut};

@@ -530,6 +530,8 @@ pub fn disconnect_words(reason: &DisconnectReason) -> String {
 }
 
 #[cfg(test)]
+// Tests may panic: a panic is a test failure.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use mqtt_proto::session::{Message, Trace};

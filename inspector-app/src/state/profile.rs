@@ -144,6 +144,8 @@ impl Profile {
 }
 
 #[cfg(test)]
+// Tests may panic: a panic is a test failure.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
