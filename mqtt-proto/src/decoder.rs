@@ -121,22 +121,25 @@ impl Decoder {
 
     /// The next complete packet and its raw bytes, or `None` if more bytes are needed.
     pub fn next_packet(&mut self) -> Result<Option<(Packet, Bytes)>, DecodeError> {
-        let Some(frame) = self.next_frame()? else {
-            return Ok(None);
-        };
-        match Packet::decode(self.version, frame.clone()) {
-            Ok(packet) => Ok(Some((packet, frame))),
-            Err(e) => Err(self.poison(e)),
-        }
+        self.next_decoded(Packet::decode)
     }
 
     /// Like [`Decoder::next_packet`], for a client: decodes with
     /// [`Packet::decode_from_server`], which refuses the packets only clients send.
     pub fn next_server_packet(&mut self) -> Result<Option<(Packet, Bytes)>, DecodeError> {
+        self.next_decoded(Packet::decode_from_server)
+    }
+
+    /// The next complete frame, decoded with `decode`; a decode error poisons the decoder.
+    #[inline]
+    fn next_decoded(
+        &mut self,
+        decode: impl FnOnce(ProtocolVersion, Bytes) -> Result<Packet, DecodeError>,
+    ) -> Result<Option<(Packet, Bytes)>, DecodeError> {
         let Some(frame) = self.next_frame()? else {
             return Ok(None);
         };
-        match Packet::decode_from_server(self.version, frame.clone()) {
+        match decode(self.version, frame.clone()) {
             Ok(packet) => Ok(Some((packet, frame))),
             Err(e) => Err(self.poison(e)),
         }
