@@ -97,7 +97,7 @@ pub fn app() -> Html {
                     profile.client_id = format!("{}-{n}", profile.client_id);
                 }
                 let budget = GLOBAL_BUDGET / connections.len().max(1);
-                html! { <Workspace key={n} initial={profile} visible={*active == n} {budget} /> }
+                html! { <Workspace key={n} index={n} initial={profile} visible={*active == n} {budget} /> }
             }) }
             </div>
         </div>

@@ -44,13 +44,13 @@ after(async () => {
 test('loads with the broker from the query string and connects from the form', async () => {
   await page.goto(`${site.url}/?broker=${encodeURIComponent(BROKER_WS)}&client_id=e2e-inspector`);
   await page.getByRole('heading', { name: 'MQTT Inspector' }).waitFor({ timeout: 30_000 });
-  assert.equal(await page.locator('#broker-url').inputValue(), BROKER_WS);
-  assert.equal(await page.locator('#client-id').inputValue(), 'e2e-inspector');
+  assert.equal(await page.locator('[name=broker-url]').inputValue(), BROKER_WS);
+  assert.equal(await page.locator('[name=client-id]').inputValue(), 'e2e-inspector');
 
   // Credentials over ws:// are flagged before connecting.
-  await page.fill('#username', 'someone');
+  await page.fill('[name=username]', 'someone');
   await page.locator('#cleartext-warning').waitFor();
-  await page.fill('#username', '');
+  await page.fill('[name=username]', '');
   assert.equal(await page.locator('#cleartext-warning').count(), 0);
 
   await page.click('#connect-button');
@@ -183,9 +183,17 @@ test('saved profiles keep the password only when opted in; a second connection r
   // Open a second connection; the first stays connected in the background.
   await page.click('#add-connection');
   const second = page.locator('.workspace:not([hidden])');
-  await second.locator('#broker-url').fill(BROKER_WS);
-  await second.locator('#username').fill('alice');
-  await second.locator('#password').fill('s3cret');
+  // Every workspace has a connect form: each label names its own workspace's field.
+  const strayLabels = await page.evaluate(() =>
+    [...document.querySelectorAll('label[for]')]
+      .filter((l) => document.getElementById(l.htmlFor)?.closest('.workspace') !== l.closest('.workspace'))
+      .map((l) => l.htmlFor),
+  );
+  assert.equal(await page.locator('.workspace').count(), 2);
+  assert.deepEqual(strayLabels, [], 'labels pointing at another workspace');
+  await second.getByLabel('Broker', { exact: true }).fill(BROKER_WS);
+  await second.getByLabel('User', { exact: true }).fill('alice');
+  await second.getByLabel('Password', { exact: true }).fill('s3cret');
   await second.locator('.save-profile summary').click();
   await second.locator('#profile-name').fill('local');
   await second.locator('#save-profile').click();
@@ -197,8 +205,8 @@ test('saved profiles keep the password only when opted in; a second connection r
   stored = await page.evaluate(() => localStorage.getItem('mqtt-inspector.profiles'));
   assert.match(stored, /s3cret/, 'password stored after opt-in');
 
-  await second.locator('#username').fill('');
-  await second.locator('#password').fill('');
+  await second.locator('[name=username]').fill('');
+  await second.locator('[name=password]').fill('');
   await second.locator('#connect-button').click();
   await second.locator('#link-status', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
   assert.equal(await page.locator('.workspace #link-status', { hasText: 'Connected' }).count(), 2, 'both connections up');
@@ -250,7 +258,7 @@ test('a broker that sends a malformed packet: the violation is named, DISCONNECT
   assert.ok(FAULT, 'MQTT_FAULT_WS_URL is not set: run the tests with scripts/test.sh (it starts the fault peer)');
   await page.click('#add-connection');
   const ws = page.locator('.workspace:not([hidden])');
-  await ws.locator('#broker-url').fill(`${FAULT}/malformed-qos3`);
+  await ws.locator('[name=broker-url]').fill(`${FAULT}/malformed-qos3`);
   await ws.locator('#connect-button').click();
   await ws.locator('#tab-packets').click();
   const violation = ws.locator('#violations li').first();
@@ -270,7 +278,7 @@ test('markup in a server reason string stays text; an exported trace carries no 
   assert.ok(FAULT && AUTH, 'run the tests with scripts/test.sh (fault peer and auth listener)');
   await page.click('#add-connection');
   const ws = page.locator('.workspace:not([hidden])');
-  await ws.locator('#broker-url').fill(`${FAULT}/server-disconnect-0x8b`);
+  await ws.locator('[name=broker-url]').fill(`${FAULT}/server-disconnect-0x8b`);
   await ws.locator('#connect-button').click();
   const line = ws.locator('#timeline li', { hasText: 'server sent DISCONNECT' }).first();
   await line.waitFor({ timeout: 10_000 });
@@ -281,9 +289,9 @@ test('markup in a server reason string stays text; an exported trace carries no 
   // Credentials (over ws:// to the local auth listener), then export the trace.
   await page.click('#add-connection');
   const auth = page.locator('.workspace:not([hidden])');
-  await auth.locator('#broker-url').fill(AUTH);
-  await auth.locator('#username').fill('demo');
-  await auth.locator('#password').fill('demo-pass');
+  await auth.locator('[name=broker-url]').fill(AUTH);
+  await auth.locator('[name=username]').fill('demo');
+  await auth.locator('[name=password]').fill('demo-pass');
   await auth.locator('#cleartext-warning').waitFor();
   await auth.locator('#connect-button').click();
   await auth.locator('#link-status', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });

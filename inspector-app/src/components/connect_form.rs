@@ -16,6 +16,9 @@ pub struct ConnectFormProps {
     pub conn: ConnectionHandle,
     /// The profile to start from.
     pub initial: Profile,
+    /// The workspace's number: every workspace has this form, so the ids its labels point at
+    /// end with it (`broker-url-0`); the fields' `name`s are the same in every workspace.
+    pub index: u32,
 }
 
 /// A callback that reads a value from the event (`read`) and stores it in the
@@ -166,20 +169,21 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
         LinkStatus::Ended(why) => ("closed", format!("Closed: {why}")),
     };
     let p = &*profile;
+    let id = |field: &str| format!("{field}-{}", props.index);
     html! {
         <form class="panel connect-form" onsubmit={on_submit} aria-label="Connection">
             if !saved.list().is_empty() {
                 <div class="row">
-                    <label for="saved-profiles">{ "Profile" }</label>
-                    <select id="saved-profiles" onchange={on_load} disabled={active}>
+                    <label for={id("saved-profiles")}>{ "Profile" }</label>
+                    <select id={id("saved-profiles")} name="saved-profiles" onchange={on_load} disabled={active}>
                         <option value="" selected=true>{ "— saved profiles —" }</option>
                         { for saved.list().iter().map(|s| html! { <option value={s.name.clone()}>{ &s.name }</option> }) }
                     </select>
                 </div>
             }
             <div class="row">
-                <label for="broker-url">{ "Broker" }</label>
-                <input id="broker-url" type="text" value={p.url.clone()} disabled={active}
+                <label for={id("broker-url")}>{ "Broker" }</label>
+                <input id={id("broker-url")} name="broker-url" type="text" value={p.url.clone()} disabled={active}
                        oninput={text(|p, v| p.url = v, &profile)} placeholder="ws://127.0.0.1:9001" />
                 <select id="protocol" onchange={on_version} disabled={active} aria-label="Protocol version">
                     <option value="5" selected={p.v5}>{ "MQTT 5.0" }</option>
@@ -187,26 +191,26 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
                 </select>
             </div>
             <div class="row">
-                <label for="client-id">{ "Client id" }</label>
-                <input id="client-id" type="text" value={p.client_id.clone()} disabled={active}
+                <label for={id("client-id")}>{ "Client id" }</label>
+                <input id={id("client-id")} name="client-id" type="text" value={p.client_id.clone()} disabled={active}
                        oninput={text(|p, v| p.client_id = v, &profile)} />
-                <label for="keep-alive">{ "Keep-alive (s)" }</label>
-                <input id="keep-alive" class="num" type="number" min="0" max="65535" value={p.keep_alive.to_string()} disabled={active}
+                <label for={id("keep-alive")}>{ "Keep-alive (s)" }</label>
+                <input id={id("keep-alive")} name="keep-alive" class="num" type="number" min="0" max="65535" value={p.keep_alive.to_string()} disabled={active}
                        oninput={text(|p, v| p.keep_alive = v.parse().unwrap_or(p.keep_alive), &profile)} />
             </div>
             <div class="row">
-                <label for="username">{ "User" }</label>
-                <input id="username" type="text" autocomplete="username" value={p.username.clone()} disabled={active}
+                <label for={id("username")}>{ "User" }</label>
+                <input id={id("username")} name="username" type="text" autocomplete="username" value={p.username.clone()} disabled={active}
                        oninput={text(|p, v| p.username = v, &profile)} />
-                <label for="password">{ "Password" }</label>
-                <input id="password" type="password" autocomplete="current-password" value={p.password.clone()} disabled={active}
+                <label for={id("password")}>{ "Password" }</label>
+                <input id={id("password")} name="password" type="password" autocomplete="current-password" value={p.password.clone()} disabled={active}
                        oninput={text(|p, v| p.password = v, &profile)} />
             </div>
             <div class="row">
                 <label><input id="clean-start" type="checkbox" checked={p.clean_start} onchange={on_clean} disabled={active} />{ " Clean start" }</label>
                 if p.v5 {
-                    <label for="session-expiry">{ "Session expiry (s)" }</label>
-                    <input id="session-expiry" class="num" type="number" min="0" value={p.session_expiry.to_string()} disabled={active}
+                    <label for={id("session-expiry")}>{ "Session expiry (s)" }</label>
+                    <input id={id("session-expiry")} name="session-expiry" class="num" type="number" min="0" value={p.session_expiry.to_string()} disabled={active}
                            oninput={text(|p, v| p.session_expiry = v.parse().unwrap_or(p.session_expiry), &profile)} />
                 }
             </div>
@@ -232,16 +236,16 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
                 <details class="connect-properties">
                     <summary>{ "5.0 CONNECT properties" }</summary>
                     <div class="row">
-                        <label for="receive-maximum">{ "Receive max" }</label>
-                        <input id="receive-maximum" class="num" type="text" placeholder="65535" value={p.receive_maximum.clone()} disabled={active}
+                        <label for={id("receive-maximum")}>{ "Receive max" }</label>
+                        <input id={id("receive-maximum")} name="receive-maximum" class="num" type="text" placeholder="65535" value={p.receive_maximum.clone()} disabled={active}
                                oninput={text(|p, v| p.receive_maximum = v, &profile)} />
-                        <label for="topic-alias-maximum">{ "Topic alias max" }</label>
-                        <input id="topic-alias-maximum" class="num" type="text" placeholder="0" value={p.topic_alias_maximum.clone()} disabled={active}
+                        <label for={id("topic-alias-maximum")}>{ "Topic alias max" }</label>
+                        <input id={id("topic-alias-maximum")} name="topic-alias-maximum" class="num" type="text" placeholder="0" value={p.topic_alias_maximum.clone()} disabled={active}
                                oninput={text(|p, v| p.topic_alias_maximum = v, &profile)} />
                     </div>
                     <div class="row">
-                        <label for="maximum-packet-size">{ "Max packet size" }</label>
-                        <input id="maximum-packet-size" class="num" type="text" placeholder="16777216" value={p.maximum_packet_size.clone()} disabled={active}
+                        <label for={id("maximum-packet-size")}>{ "Max packet size" }</label>
+                        <input id={id("maximum-packet-size")} name="maximum-packet-size" class="num" type="text" placeholder="16777216" value={p.maximum_packet_size.clone()} disabled={active}
                                oninput={text(|p, v| p.maximum_packet_size = v, &profile)} />
                         <label><input id="request-response-information" type="checkbox" checked={p.request_response_information} disabled={active}
                             onchange={check(|p, v| p.request_response_information = v, &profile)} />{ " request response info" }</label>

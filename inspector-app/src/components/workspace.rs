@@ -22,6 +22,8 @@ enum Tab {
 /// Props of [`Workspace`].
 #[derive(Properties, PartialEq, Debug)]
 pub struct WorkspaceProps {
+    /// This workspace's number, unique in the page: it scopes the element ids a label points at.
+    pub index: u32,
     /// The profile the form starts with.
     pub initial: Profile,
     /// Whether this workspace is the one shown (hidden ones keep running).
@@ -73,7 +75,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
     html! {
         <div class="workspace" hidden={!props.visible}>
             <aside class="left">
-                <ConnectForm conn={conn.clone()} initial={initial} />
+                <ConnectForm conn={conn.clone()} initial={initial} index={props.index} />
                 <Subscriptions conn={conn.clone()} />
                 <PublishForm conn={conn.clone()} />
             </aside>
