@@ -82,6 +82,34 @@ test('connect, subscribe, publish QoS 0/1/2 and receive them (MQTT 5.0)', { time
   assert.deepEqual(problems, []);
 });
 
+test('calls pending when the wasm client is freed still settle (ERR_ENDED; persisted resolves)', { timeout: 30_000 }, async () => {
+  const r = await inPage(async ({ url }) => {
+    const within = (p, ms, what) =>
+      Promise.race([p, new Promise((_, no) => setTimeout(() => no(new Error(`timeout: ${what}`)), ms))]);
+    await mqtt.loadWasm();
+    // The class index.js wraps (same module instance as the package's).
+    const { RawClient } = await import('./node_modules/@mqtt-wasm/client/dist/client_wasm.js');
+    const settled = () => {
+      let done;
+      const p = new Promise((ok) => (done = (e, v) => ok(e ? e.code : `value:${v}`)));
+      return [p, done];
+    };
+    const [ready, readyDone] = settled();
+    const raw = new RawClient(url, {}, { e() {} }, readyDone);
+    const [published, publishDone] = settled();
+    raw.publish('pkg/static/freed', new Uint8Array([1]), 1, false, undefined, publishDone);
+    const [persisted, persistedDone] = settled();
+    raw.persisted(persistedDone);
+    raw.free(); // before CONNACK and before the publish could be acknowledged
+    return {
+      published: await within(published, 5_000, 'publish'),
+      ready: await within(ready, 5_000, 'ready'),
+      persisted: await within(persisted, 5_000, 'persisted'),
+    };
+  }, { url: WS_URL });
+  assert.deepEqual(r, { published: 'ERR_ENDED', ready: 'ERR_ENDED', persisted: 'value:undefined' });
+});
+
 test('a refused connect rejects with ERR_REFUSED and the CONNACK reason code', { timeout: 30_000 }, async () => {
   const r = await inPage(async ({ authUrl }) => {
     const fail = (opts) =>

@@ -38,7 +38,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use crate::driver::{now, Completion, Reply};
-use crate::Client;
+use crate::{Client, ClientError};
 use error::{client_error, invalid};
 use options::Res;
 
@@ -113,8 +113,9 @@ impl RawClient {
     /// Calls `done` once the session's state is committed to its IndexedDB store (at once
     /// without persistence).
     pub fn persisted(&self, done: Function) {
+        let done = Done::new(done, false);
         self.client.when_persisted(Box::new(move || {
-            let _ = done.call2(&JsValue::NULL, &JsValue::NULL, &JsValue::UNDEFINED);
+            done.call(&JsValue::NULL, &JsValue::UNDEFINED);
         }));
     }
 
@@ -205,6 +206,7 @@ impl RawClient {
 
 /// A completion for JS: `done(null, value)` or `done(error)`.
 fn reply(done: Function) -> Reply {
+    let done = Done::new(done, true);
     Box::new(move |r| {
         let (error, value) = match r {
             Ok(Completion::Published(rc)) => (JsValue::NULL, JsValue::from(rc.0)),
@@ -212,9 +214,45 @@ fn reply(done: Function) -> Reply {
             Ok(_) => (JsValue::NULL, JsValue::UNDEFINED),
             Err(e) => (client_error(&e), JsValue::UNDEFINED),
         };
-        // A throwing callback is index.js's bug; it must not unwind into the driver.
-        let _ = done.call2(&JsValue::NULL, &error, &value);
+        done.call(&error, &value);
     })
+}
+
+/// A JS `done(error, value)` callback, called once. Dropped uncalled (the client was freed
+/// with the call pending), it is still called: with `ERR_ENDED`, or with no error where the
+/// wait simply ends (`persisted`), so that no promise of index.js stays pending for ever.
+struct Done {
+    f: Option<Function>,
+    ended_is_error: bool,
+}
+
+impl Done {
+    fn new(f: Function, ended_is_error: bool) -> Self {
+        Self {
+            f: Some(f),
+            ended_is_error,
+        }
+    }
+
+    fn call(mut self, error: &JsValue, value: &JsValue) {
+        if let Some(f) = self.f.take() {
+            // A throwing callback is index.js's bug; it must not unwind into the driver.
+            let _ = f.call2(&JsValue::NULL, error, value);
+        }
+    }
+}
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        if let Some(f) = self.f.take() {
+            let error = if self.ended_is_error {
+                client_error(&ClientError::Ended)
+            } else {
+                JsValue::NULL
+            };
+            let _ = f.call2(&JsValue::NULL, &error, &JsValue::UNDEFINED);
+        }
+    }
 }
 
 fn reason_codes(codes: &[ReasonCode]) -> JsValue {
