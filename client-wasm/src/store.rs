@@ -79,7 +79,7 @@ fn storage(what: &'static str) -> impl Fn(JsValue) -> ClientError {
 /// An IndexedDB request or transaction in progress, owning the handlers that report its end.
 pub(crate) struct IdbOp {
     target: Target,
-    _handlers: Vec<Closure<dyn FnMut()>>,
+    handlers: Vec<Closure<dyn FnMut()>>,
 }
 
 /// The callback, shared by the success and failure handlers; the first to run takes it.
@@ -141,7 +141,7 @@ impl IdbOp {
         }
         Self {
             target,
-            _handlers: vec![ok, failed],
+            handlers: vec![ok, failed],
         }
     }
 }
@@ -178,7 +178,7 @@ impl IdbStore {
                 Err(ClientError::Storage("cannot open the IndexedDB database"))
             })
         });
-        op._handlers.push(on_upgrade);
+        op.handlers.push(on_upgrade);
         Ok(op)
     }
 
