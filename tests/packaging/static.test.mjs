@@ -169,6 +169,20 @@ test('createClient: events from the first packet, trace, subscription identifier
     const ids = await within(message, 10_000, 'message');
     const badTopic = await client.publish('a/#', 'x').then(() => 'resolved', (e) => `${e.name}:${e.code}`);
     const badQos = await client.publish('a', 'x', { qos: 3 }).then(() => 'resolved', (e) => e.code);
+    const badProperty = await client
+      .publish('a', 'x', { properties: { messageExpiryInterval: -1 } })
+      .then(() => 'resolved', (e) => `${e.code}:${e.message}`);
+    // Invalid connect options: refused before connecting, naming the first invalid option.
+    const refusedOptions = [];
+    for (const options of [
+      { keepalive: -1, clean: 'yes' },
+      { will: { topic: 'a/+' } },
+      { properties: { userProperties: { k: 5 } } },
+      { reconnect: { jitter: Infinity } },
+      { protocolVersion: 3 },
+    ]) {
+      refusedOptions.push(await mqtt.connect(url, options).then((c) => (c.end(), 'connected'), (e) => `${e.code}:${e.message}`));
+    }
     // A listener that throws does not break delivery (reported asynchronously instead).
     window.addEventListener('error', (ev) => ev.preventDefault(), { once: true });
     client.on('end', () => {
@@ -177,7 +191,7 @@ test('createClient: events from the first packet, trace, subscription identifier
     let endSeen = false;
     client.on('end', () => (endSeen = true));
     await client.end();
-    return { connack, sent, received, ids, badTopic, badQos, endSeen };
+    return { connack, sent, received, ids, badTopic, badQos, badProperty, refusedOptions, endSeen };
   }, { url: WS_URL });
   assert.equal(r.connack.cmd, 'connack');
   assert.equal(r.connack.reasonCode, 0);
@@ -190,5 +204,13 @@ test('createClient: events from the first packet, trace, subscription identifier
   assert.deepEqual(r.ids, [42]);
   assert.equal(r.badTopic, 'MqttError:ERR_INVALID_ARGUMENT');
   assert.equal(r.badQos, 'ERR_INVALID_ARGUMENT');
+  assert.equal(r.badProperty, 'ERR_INVALID_ARGUMENT:invalid messageExpiryInterval');
+  assert.deepEqual(r.refusedOptions, [
+    'ERR_INVALID_ARGUMENT:invalid keepalive',
+    'ERR_INVALID_ARGUMENT:invalid will.topic',
+    'ERR_INVALID_ARGUMENT:invalid userProperties',
+    'ERR_INVALID_ARGUMENT:invalid jitter',
+    'ERR_INVALID_ARGUMENT:invalid protocolVersion',
+  ]);
   assert.equal(r.endSeen, true);
 });
