@@ -2,7 +2,9 @@
 // installed package. Connects to Mosquitto over WebSocket from headless Chromium.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openConsumerPage, WS_AUTH_URL, WS_URL } from './lib.mjs';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HERE, openConsumerPage, WS_AUTH_URL, WS_URL } from './lib.mjs';
 
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
@@ -18,7 +20,13 @@ const PAGE = `<!doctype html>
 let page, problems, close;
 
 before(async () => {
-  ({ page, problems, close } = await openConsumerPage('static', PAGE));
+  let project;
+  ({ page, problems, close, project } = await openConsumerPage('static', PAGE));
+  // The package bundles the wasm-bindgen glue into index.js, so its RawClient is not exported;
+  // the glue as wasm-bindgen wrote it (client-wasm/npm/dist, from the same build) is served
+  // beside the page for the test that drives RawClient directly, with the package's own wasm.
+  await mkdir(join(project.dir, 'internal'));
+  await copyFile(join(HERE, '../../client-wasm/npm/dist/client_wasm.js'), join(project.dir, 'internal/client_wasm.js'));
 });
 
 after(async () => {
@@ -86,9 +94,9 @@ test('calls pending when the wasm client is freed still settle (ERR_ENDED; persi
   const r = await inPage(async ({ url }) => {
     const within = (p, ms, what) =>
       Promise.race([p, new Promise((_, no) => setTimeout(() => no(new Error(`timeout: ${what}`)), ms))]);
-    await mqtt.loadWasm();
-    // The class index.js wraps (same module instance as the package's).
-    const { RawClient } = await import('./node_modules/@mqtt-wasm/client/dist/client_wasm.js');
+    // The class index.js wraps, instantiated from the package's wasm.
+    const { default: init, RawClient } = await import('./internal/client_wasm.js');
+    await init({ module_or_path: './node_modules/@mqtt-wasm/client/dist/client_wasm_bg.wasm' });
     const settled = () => {
       let done;
       const p = new Promise((ok) => (done = (e, v) => ok(e ? e.code : `value:${v}`)));
