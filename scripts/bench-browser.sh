@@ -141,7 +141,7 @@ fi
 
 if want client; then
   log "client end to end (headless Chromium, Mosquitto ws://127.0.0.1:$WS)"
-  (cd "$WORK/bench" && MQTT_WS_URL="ws://127.0.0.1:$WS" BENCH_SITE="$WORK/site" BENCH_ROUNDS="$ROUNDS" \
+  (cd "$WORK/bench" && MQTT_WS_URL="ws://127.0.0.1:$WS" MQTT_TCP_ADDR="127.0.0.1:$TCP" BENCH_SITE="$WORK/site" BENCH_ROUNDS="$ROUNDS" \
     BENCH_QUICK="$QUICK" BENCH_PROFILE="$PROFILE" BROKER_PID="$BROKER_PID" timeout 2400 node client.mjs >"$RESULTS/client.json")
 fi
 

@@ -12,12 +12,21 @@
 //     after 100,000 received QoS 0 messages, client still connected, in a fresh page per
 //     implementation; plus the wasm linear memory for ours.
 //
-//   node tests/bench/client.mjs   (env: MQTT_WS_URL, BENCH_SITE: a directory with
+// Broker stalls: Mosquitto 2.0.11 (Debian's) services its WebSocket connections once per pass of
+// its main loop, and the loop sleeps up to 100 ms while no TCP socket is active. On an idle
+// broker a packet it queues for a WebSocket client waits for the next pass: a QoS 1 round trip
+// over WebSocket takes ~100 ms, against 0.6 ms over TCP (measured). Busy brokers do not sleep.
+// So that the benchmark measures the clients rather than the idle loop, a "waker" TCP client
+// (MQTT_TCP_ADDR) sends PINGREQ every millisecond while the benchmark runs, the same for both
+// clients; BENCH_WAKER=0 leaves the broker idle (the stalls then dominate QoS 1/2 and latency).
+//
+//   node tests/bench/client.mjs   (env: MQTT_WS_URL, MQTT_TCP_ADDR, BENCH_SITE: a directory with
 //     node_modules/@mqtt-wasm/client, mqtt.esm.js and vendor.js; BENCH_ROUNDS=3,
 //     BENCH_QUICK=1 for small N, BENCH_PROFILE=1 to profile the throughput cases,
 //     BENCH_HEAP_N=1000000 for the heap measurement over a million messages)
 // Prints one JSON document on stdout.
 import { readFile, writeFile } from 'node:fs/promises';
+import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import { launchBrowser, serveStatic, openPage, median, machineLoad, profiled } from './lib.mjs';
 
@@ -50,12 +59,10 @@ const PAGE = `<!doctype html>
 <title>client benchmark</title>
 <link rel="icon" href="data:,">
 <script type="importmap">{ "imports": {
-  "@mqtt-wasm/client": "./node_modules/@mqtt-wasm/client/index.js",
-  "@mqtt-wasm/client/glue": "./node_modules/@mqtt-wasm/client/dist/client_wasm.js"
+  "@mqtt-wasm/client": "./node_modules/@mqtt-wasm/client/index.js"
 } }</script>
 <script type="module">
 import * as ours from '@mqtt-wasm/client';
-import initGlue from '@mqtt-wasm/client/glue';
 import mqttjs from './mqtt.esm.js';
 import { Buffer } from './vendor.js';
 
@@ -178,10 +185,6 @@ window.bench = {
     }
     return samples;
   },
-  async wasmMemory() {
-    const exports = await initGlue(); // already instantiated: returns the same exports
-    return exports.memory.buffer.byteLength;
-  },
 };
 window.ready = true;
 </script>`;
@@ -214,13 +217,45 @@ async function chromiumCpuMs() {
   return (procs.filter((p) => mine.has(p.pid) && p.pid !== process.pid).reduce((s, p) => s + p.ticks, 0) * 1000) / 100;
 }
 
+// The waker (see the top): an MQTT 3.1.1 connection over TCP sending PINGREQ every 1 ms.
+// Counts the PINGRESPs, so the report can show it ran.
+async function startWaker(addr) {
+  const [host, port] = addr.split(':');
+  const sock = tcpConnect({ host, port: Number(port) });
+  sock.setNoDelay(true);
+  await new Promise((ok, no) => { sock.once('connect', ok); sock.once('error', no); });
+  const id = Buffer.from('bench-waker');
+  // CONNECT: "MQTT", level 4, clean session, keep-alive 60 s.
+  const body = Buffer.concat([Buffer.from([0, 4]), Buffer.from('MQTT'), Buffer.from([4, 2, 0, 60, 0, id.length]), id]);
+  sock.write(Buffer.concat([Buffer.from([0x10, body.length]), body]));
+  let pongs = 0;
+  sock.on('data', (d) => { for (let i = 0; i + 1 < d.length; i += 2) if (d[i] === 0xd0) pongs++; });
+  sock.on('error', () => {});
+  const timer = setInterval(() => sock.write(Buffer.from([0xc0, 0])), 1);
+  return { pongs: () => pongs, stop: () => { clearInterval(timer); sock.destroy(); } };
+}
+
+// The linear memory of every WebAssembly.Memory alive in the page (0 for MQTT.js), found with
+// CDP's Runtime.queryObjects: the package does not export its wasm instance.
+async function wasmMemoryBytes(cdp) {
+  const { result: proto } = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
+  const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.objectId });
+  const { result } = await cdp.send('Runtime.callFunctionOn', {
+    objectId: objects.objectId,
+    functionDeclaration: 'function () { return this.reduce((sum, m) => sum + m.buffer.byteLength, 0); }',
+    returnByValue: true,
+  });
+  return result.value;
+}
+
 const ORDER = (round) => (round % 2 === 0 ? ['ours', 'mqttjs'] : ['mqttjs', 'ours']);
 const log = (...a) => console.error('[client]', ...a);
 
 await writeFile(join(SITE, 'client.html'), PAGE);
 const site = await serveStatic(SITE);
 const browser = await launchBrowser();
-const out = { when: new Date().toISOString(), rounds: ROUNDS, quick: QUICK, loadBefore: await machineLoad(), throughput: [], profiles: {} };
+const WAKER = process.env.BENCH_WAKER !== '0' && process.env.MQTT_TCP_ADDR ? await startWaker(process.env.MQTT_TCP_ADDR) : null;
+const out = { when: new Date().toISOString(), rounds: ROUNDS, quick: QUICK, waker: WAKER !== null, loadBefore: await machineLoad(), throughput: [], profiles: {} };
 try {
   let page = await openPage(browser, `${site.url}/client.html`);
 
@@ -324,7 +359,7 @@ try {
     const before = await heapNow();
     const ms = await page.evaluate(({ name, url, n }) => window.bench.heapLoad(name, url, n), { name, url: WS, n: N_HEAP });
     const after = await heapNow();
-    const wasm = name === 'ours' ? await page.evaluate(() => window.bench.wasmMemory()) : 0;
+    const wasm = await wasmMemoryBytes(cdp);
     await page.evaluate((name) => window.bench.heapEnd(name), name);
     out.heap[name] = { messages: N_HEAP, before, after, delta: after - before, wasmMemory: wasm, ms };
     log('heap', name, JSON.stringify(out.heap[name]));
@@ -332,7 +367,9 @@ try {
     await page.close();
   }
   out.loadAfter = await machineLoad();
+  if (WAKER) out.wakerPongs = WAKER.pongs();
 } finally {
+  WAKER?.stop();
   await browser.close();
   await site.close();
 }

@@ -57,7 +57,12 @@ if (client) {
     'Same page, same Mosquitto (WebSocket listener on 127.0.0.1), MQTT 5.0 both. A client subscribes to its own topic and ' +
       'publishes N messages as fast as the API allows (at most `window` publish promises unresolved and `recv` messages ' +
       'sent but not yet received), timed until all N are back. Median of the rounds. CPU columns: Mosquitto\'s and all ' +
-      'Chromium processes\' (renderer, network service, browser) CPU time per message, from /proc.\n',
+      'Chromium processes\' (renderer, network service, browser) CPU time per message, from /proc. ' +
+      (client.waker
+        ? `Broker waker on: a TCP client sent PINGREQ every millisecond throughout (${client.wakerPongs ?? '?'} PINGRESPs), ` +
+          'so that Mosquitto 2.0.11\'s main loop, which services WebSocket connections once per pass and sleeps up to 100 ms ' +
+          'when idle, does not stall either client (tests/bench/client.mjs).\n'
+        : 'Broker waker off: Mosquitto\'s idle main loop (up to 100 ms per pass) stalls QoS 1/2 and the round trips.\n'),
   );
   parts.push('| case | N | window / recv | ours msg/s | MQTT.js msg/s | ours / MQTT.js | ours MB/s | MQTT.js MB/s | broker CPU µs/msg ours / MQTT.js | Chromium CPU µs/msg ours / MQTT.js |');
   parts.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
