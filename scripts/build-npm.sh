@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Builds the npm package @mqtt-wasm/client from client-wasm (feature js-api):
+# Builds the npm package @mqtt-wasm/client from client-wasm (feature js-api), two modules:
+# client_wasm (without feature `persistence`) and client_wasm_persist (with it), each:
 #   cargo build (release: opt-level z, LTO; std rebuilt with panic = immediate-abort when
 #   rust-src is installed, as scripts/setup.sh does) → wasm-opt -Oz
 #   → wasm-bindgen --target web → client-wasm/npm/dist/ → import/export names shortened
 #     (scripts/minify-wasm-names.mjs)
-#   → a staging copy of the package with index.js and the glue bundled into one minified
-#     index.js (esbuild, client-wasm/npm/package-lock.json) → `npm pack` into OUT_DIR.
+# then a staging copy of the package: index.js and client_wasm's glue bundled into one
+# minified index.js, client_wasm_persist's glue minified beside its wasm in dist/ (esbuild,
+# client-wasm/npm/package-lock.json) → `npm pack` into OUT_DIR.
 # Prints the raw and gzip -9 sizes of what ships.
 #
 #   scripts/build-npm.sh [OUT_DIR]     (default: target/npm)
@@ -24,51 +26,62 @@ DIST="$PKG/dist"
 
 log() { printf '\033[1;34m[build-npm]\033[0m %s\n' "$*" >&2; }
 
-WASM="$TARGET_DIR/wasm32-unknown-unknown/release/client_wasm.wasm"
-if rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
-  # The standard library rebuilt with panics that trap at once (no panic messages, locations
-  # or formatting machinery: the release profile's panic = "abort" still formats them):
-  # -6 KB gzipped. -Z location-detail=none drops the source paths panics would have named
-  # (never shown once panics trap): -0.3 KB gzipped. Stable rustc with RUSTC_BOOTSTRAP, as cargo-fuzz uses it; its own target
-  # directory, since the flags differ from every other build.
-  log "cargo build -p client-wasm --release --features js-api -Z build-std (panic = immediate-abort)"
-  RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" CARGO_TARGET_DIR="$TARGET_DIR/npm-std" \
-    cargo build -p client-wasm --release --features js-api --target wasm32-unknown-unknown \
-    -Z build-std=std,panic_abort >&2
-  WASM="$TARGET_DIR/npm-std/wasm32-unknown-unknown/release/client_wasm.wasm"
-else
-  log "cargo build -p client-wasm --release --features js-api (no rust-src: std as shipped)"
-  cargo build -p client-wasm --release --features js-api --target wasm32-unknown-unknown >&2
-fi
-
 rm -rf "$DIST"
 mkdir -p "$DIST"
 if [ ! -x "$PKG/node_modules/.bin/esbuild" ] || [ "$PKG/package-lock.json" -nt "$PKG/node_modules/.package-lock.json" ]; then
   log "npm ci (client-wasm/npm: esbuild)"
   (cd "$PKG" && npm ci --no-audit --no-fund --loglevel=error >&2)
 fi
-# wasm-opt runs on rustc's output, before wasm-bindgen: Debian's binaryen 108
-# re-points the export of wasm-bindgen's second table (the externref table) at
-# table 0 when it rewrites a module with two tables, which breaks instantiation.
-# The features are the ones rustc's wasm32 target enables by default. --converge repeats the
-# passes while they still shrink the module (-0.3 KB gzipped). --low-memory-unused lets binaryen
-# fold constant offsets into loads and stores, assuming addresses below 1024 are never used:
-# rustc's wasm32 layout puts the 1 MiB stack first, growing down from 1 MiB towards 0, with data
-# and heap above it, so only a stack 1023 KiB deep would reach them (-0.4 KB gzipped).
-log "wasm-opt -Oz --converge --low-memory-unused"
-wasm-opt -Oz --converge --low-memory-unused --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
-  --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types \
-  "$WASM" -o "$DIST/client_wasm.opt.wasm" >&2
-# The name section (function names for stack traces) and the producers section are not needed
-# by consumers: ~3.7 KB raw.
-log "wasm-bindgen --target web"
-wasm-bindgen --target web --remove-name-section --remove-producers-section --out-dir "$DIST" --out-name client_wasm "$DIST/client_wasm.opt.wasm" 2>&1 \
-  | grep -v 'target_features. custom section is missing' >&2 || true
-rm -f "$DIST/client_wasm.opt.wasm"
-# The names linking the wasm and the glue (81 imports named with a 16-hex-digit hash each,
-# 26 exports) shortened to a, b, ... in both files, and the pair checked: -3.4 KB gzipped.
-log "minify-wasm-names"
-node "$ROOT/scripts/minify-wasm-names.mjs" "$DIST/client_wasm_bg.wasm" "$DIST/client_wasm.js"
+
+# Two modules: client_wasm (no persistence: what every page loads) and client_wasm_persist
+# (feature `persistence`: IndexedDB; index.js imports it only for a client created with the
+# `persistence` option). Each: cargo build → wasm-opt → wasm-bindgen → names shortened.
+#   build_module OUT_NAME CARGO_FEATURE_ARGS...
+build_module() {
+  local name=$1 wasm
+  shift
+  if rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+    # The standard library rebuilt with panics that trap at once (no panic messages, locations
+    # or formatting machinery: the release profile's panic = "abort" still formats them):
+    # -6 KB gzipped. -Z location-detail=none drops the source paths panics would have named
+    # (never shown once panics trap): -0.3 KB gzipped. Stable rustc with RUSTC_BOOTSTRAP, as
+    # cargo-fuzz uses it; its own target directory, since the flags differ from every other build.
+    log "$name: cargo build -p client-wasm --release $* -Z build-std (panic = immediate-abort)"
+    RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" CARGO_TARGET_DIR="$TARGET_DIR/npm-std" \
+      cargo build -p client-wasm --release "$@" --target wasm32-unknown-unknown \
+      -Z build-std=std,panic_abort >&2
+    wasm="$TARGET_DIR/npm-std/wasm32-unknown-unknown/release/client_wasm.wasm"
+  else
+    log "$name: cargo build -p client-wasm --release $* (no rust-src: std as shipped)"
+    cargo build -p client-wasm --release "$@" --target wasm32-unknown-unknown >&2
+    wasm="$TARGET_DIR/wasm32-unknown-unknown/release/client_wasm.wasm"
+  fi
+  # wasm-opt runs on rustc's output, before wasm-bindgen: Debian's binaryen 108
+  # re-points the export of wasm-bindgen's second table (the externref table) at
+  # table 0 when it rewrites a module with two tables, which breaks instantiation.
+  # The features are the ones rustc's wasm32 target enables by default. --converge repeats the
+  # passes while they still shrink the module (-0.3 KB gzipped). --low-memory-unused lets binaryen
+  # fold constant offsets into loads and stores, assuming addresses below 1024 are never used:
+  # rustc's wasm32 layout puts the 1 MiB stack first, growing down from 1 MiB towards 0, with data
+  # and heap above it, so only a stack 1023 KiB deep would reach them (-0.4 KB gzipped).
+  log "$name: wasm-opt -Oz --converge --low-memory-unused"
+  wasm-opt -Oz --converge --low-memory-unused --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+    --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types \
+    "$wasm" -o "$DIST/$name.opt.wasm" >&2
+  # The name section (function names for stack traces) and the producers section are not needed
+  # by consumers: ~3.7 KB raw.
+  log "$name: wasm-bindgen --target web"
+  wasm-bindgen --target web --remove-name-section --remove-producers-section --out-dir "$DIST" --out-name "$name" "$DIST/$name.opt.wasm" 2>&1 \
+    | grep -v 'target_features. custom section is missing' >&2 || true
+  rm -f "$DIST/$name.opt.wasm"
+  # The names linking the wasm and the glue (~80 imports named with a 16-hex-digit hash each,
+  # ~26 exports) shortened to a, b, ... in both files, and the pair checked: -3.4 KB gzipped.
+  log "$name: minify-wasm-names"
+  node "$ROOT/scripts/minify-wasm-names.mjs" "$DIST/${name}_bg.wasm" "$DIST/$name.js"
+}
+build_module client_wasm --no-default-features --features js-api
+build_module client_wasm_persist --features js-api,persistence
+
 # The generated .d.ts files describe the internal RawClient only; index.d.ts is the API.
 rm -f "$DIST"/*.d.ts
 
@@ -81,15 +94,20 @@ STAGE="$TARGET_DIR/npm-stage"
 rm -rf "$STAGE"
 mkdir -p "$STAGE/dist" "$STAGE/src/dist"
 cp "$PKG/package.json" "$PKG/index.d.ts" "$PKG/README.md" "$STAGE/"
-cp "$DIST/client_wasm_bg.wasm" "$STAGE/dist/"
+cp "$DIST/client_wasm_bg.wasm" "$DIST/client_wasm_persist_bg.wasm" "$STAGE/dist/"
 cp "$PKG/index.js" "$STAGE/src/"
 WASM_URL="new URL('client_wasm_bg.wasm', import.meta.url)"
 grep -qF "$WASM_URL" "$DIST/client_wasm.js" || { echo "build-npm: the glue does not load the wasm with $WASM_URL" >&2; exit 1; }
 sed "s|$WASM_URL|new URL('./dist/client_wasm_bg.wasm', import.meta.url)|" "$DIST/client_wasm.js" >"$STAGE/src/dist/client_wasm.js"
-log "esbuild --bundle --minify index.js (with the glue)"
+log "esbuild --bundle --minify index.js (with the glue), --minify dist/client_wasm_persist.js"
+# The persistence module stays a file of its own, imported by index.js only when needed.
 "$PKG/node_modules/.bin/esbuild" --bundle --minify --format=esm --target=es2022 --log-level=warning \
-  "$STAGE/src/index.js" --outfile="$STAGE/index.js" >&2
+  --external:./dist/client_wasm_persist.js "$STAGE/src/index.js" --outfile="$STAGE/index.js" >&2
+"$PKG/node_modules/.bin/esbuild" --minify --format=esm --target=es2022 --log-level=warning \
+  "$DIST/client_wasm_persist.js" --outfile="$STAGE/dist/client_wasm_persist.js" >&2
 rm -rf "$STAGE/src"
+grep -qF 'import("./dist/client_wasm_persist.js")' "$STAGE/index.js" ||
+  { echo "build-npm: index.js does not import ./dist/client_wasm_persist.js on demand" >&2; exit 1; }
 
 size_row() { # label, file
   printf '%-34s %9d B raw %9d B gzip -9\n' "$1" "$(wc -c <"$2")" "$(gzip -9 -c <"$2" | wc -c)" >&2
@@ -97,11 +115,13 @@ size_row() { # label, file
 log "sizes (gzip -9 -c | wc -c):"
 size_row "dist/client_wasm_bg.wasm" "$STAGE/dist/client_wasm_bg.wasm"
 size_row "index.js (API wrapper + glue)" "$STAGE/index.js"
-gz=0
-for f in "$STAGE/dist/client_wasm_bg.wasm" "$STAGE/index.js"; do
-  gz=$((gz + $(gzip -9 -c <"$f" | wc -c)))
-done
-printf '%-34s %9s   %9d B gzip -9 (each file gzipped, summed; budget 61440)\n' "total shipped" "" "$gz" >&2
+size_row "dist/client_wasm_persist_bg.wasm" "$STAGE/dist/client_wasm_persist_bg.wasm"
+size_row "dist/client_wasm_persist.js (glue)" "$STAGE/dist/client_wasm_persist.js"
+gzsum() { local gz=0 f; for f in "$@"; do gz=$((gz + $(gzip -9 -c <"$f" | wc -c))); done; echo "$gz"; }
+printf '%-34s %9s   %9d B gzip -9 (index.js + client_wasm_bg.wasm, each gzipped; budget 61440)\n' "total shipped, without persistence" "" \
+  "$(gzsum "$STAGE/index.js" "$STAGE/dist/client_wasm_bg.wasm")" >&2
+printf '%-34s %9s   %9d B gzip -9 (index.js + the persist glue and wasm)\n' "total shipped, with persistence" "" \
+  "$(gzsum "$STAGE/index.js" "$STAGE/dist/client_wasm_persist.js" "$STAGE/dist/client_wasm_persist_bg.wasm")" >&2
 
 log "npm pack → $OUT_DIR"
 tarball=$(cd "$STAGE" && npm pack --silent --pack-destination "$OUT_DIR" | tail -1)

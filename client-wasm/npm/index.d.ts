@@ -380,6 +380,9 @@ export type WasmSource = string | URL | Request | Response | BufferSource | WebA
 
 /**
  * Loads the WebAssembly module (once). `connect` and `createClient` call it; call it first
- * only to fetch the .wasm from another place (default: next to index.js, via import.meta.url).
+ * only to fetch the .wasm from another place (default: `dist/client_wasm_bg.wasm` beside
+ * index.js, via import.meta.url). Clients created with `persistence` use a second module,
+ * `dist/client_wasm_persist_bg.wasm`, imported only then (with its glue,
+ * `dist/client_wasm_persist.js`); `persistenceSource` says where its .wasm is, and loads it now.
  */
-export declare function loadWasm(source?: WasmSource): Promise<void>;
+export declare function loadWasm(source?: WasmSource, persistenceSource?: WasmSource): Promise<void>;

@@ -4,15 +4,51 @@
 // does the protocol; each event reaches us in one call: sink.e(kind, num, text, bytes, json).
 import initWasm, { RawClient } from './dist/client_wasm.js';
 
+// Two WebAssembly modules: client_wasm serves every client; client_wasm_persist (the same client
+// with IndexedDB persistence, a few KB larger) is imported only when a client asks for
+// `persistence`, so pages that do not use it never download it.
 let loading = null;
+let loadingPersist = null;
+let persistSource;
+
+/** Instantiates a module once; a failed attempt is forgotten so that a later call retries. */
+function once(start, forget) {
+  const p = start();
+  p.catch(forget);
+  return p;
+}
 
 /**
  * Loads and instantiates the WebAssembly module (once). Called by `connect` and
- * `createClient`; call it first only to load the .wasm from another place.
+ * `createClient`; call it first only to load the .wasm from another place. `persistenceSource`
+ * is where the module for clients with `persistence` is, if not beside index.js: it is
+ * loaded then as well.
  */
-export function loadWasm(source) {
-  loading ??= initWasm(source === undefined ? undefined : { module_or_path: source });
-  return loading.then(() => undefined);
+export function loadWasm(source, persistenceSource) {
+  loading ??= once(
+    () => initWasm(source === undefined ? undefined : { module_or_path: source }),
+    () => (loading = null),
+  );
+  const loads = [loading];
+  if (persistenceSource !== undefined) {
+    persistSource = persistenceSource;
+    loads.push(rawClass(true));
+  }
+  return Promise.all(loads).then(() => undefined);
+}
+
+/** The RawClient class of the module for clients with (`persist`) or without persistence. */
+function rawClass(persist) {
+  if (!persist) return loadWasm().then(() => RawClient);
+  loadingPersist ??= once(
+    () =>
+      import('./dist/client_wasm_persist.js').then(async (m) => {
+        await m.default(persistSource === undefined ? undefined : { module_or_path: persistSource });
+        return m.RawClient;
+      }),
+    () => (loadingPersist = null),
+  );
+  return loadingPersist;
 }
 
 /** Every failure: `code` is stable, `reasonCode` is the broker's when it gave one. */
@@ -101,8 +137,9 @@ export class MqttClient {
     const ready = call((done) => {
       connected = done;
     });
-    this.#loaded = loadWasm().then(() => {
-      this.#raw = new RawClient(String(url), withSeed(options), sink, connected);
+    const persist = options.persistence !== undefined && options.persistence !== null && options.persistence !== false;
+    this.#loaded = rawClass(persist).then((Raw) => {
+      this.#raw = new Raw(String(url), withSeed(options), sink, connected);
       return this.#raw;
     });
     // A client that could not be created never connects.

@@ -99,6 +99,7 @@ impl Client {
     /// follow from it are held until the new state has committed (one IndexedDB transaction at a
     /// time; changes made meanwhile are coalesced into the next). Fails with
     /// [`ClientError::Storage`] when IndexedDB is unavailable or the stored session cannot be read.
+    #[cfg(feature = "persistence")]
     pub async fn connect_persistent(
         url: &str,
         config: SessionConfig,
@@ -109,6 +110,7 @@ impl Client {
     }
 
     /// [`Client::start`] with persistence (see [`Client::connect_persistent`]).
+    #[cfg(feature = "persistence")]
     pub fn start_persistent(
         url: &str,
         config: SessionConfig,
@@ -136,16 +138,24 @@ impl Client {
     }
 
     /// Starts the client; `connected` is called at the first CONNACK or the first failure.
+    /// A `store` needs feature `persistence` ([`ClientError::Storage`] without it).
     pub(crate) fn start_with(
         url: &str,
         config: SessionConfig,
         store: Option<String>,
         connected: Reply,
     ) -> Result<Client, ClientError> {
+        #[cfg(not(feature = "persistence"))]
+        if store.is_some() {
+            return Err(ClientError::Storage(
+                "this build has no persistence (client-wasm feature `persistence`)",
+            ));
+        }
         let session = Session::new(config)?;
         let driver = Driver::new(session, url.to_owned());
         with_driver(&driver, |d| {
             d.connecting.push(connected);
+            #[cfg(feature = "persistence")]
             if let Some(store) = store {
                 d.load(store);
             }

@@ -10,15 +10,20 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
-use mqtt_proto::session::{DisconnectReason, Event, Output, Session, Snapshot, Token};
+use mqtt_proto::session::{DisconnectReason, Event, Output, Session, Token};
 use mqtt_proto::time::Instant;
 use mqtt_proto::ReasonCode;
 
 use crate::error::ClientError;
 use crate::hints::NetworkHints;
-use crate::store::{IdbOp, IdbStore};
 use crate::timer::{microtask, now_ms, NextTask, Timeout};
 use crate::transport::{TransportEvent, WsTransport};
+
+#[cfg(feature = "persistence")]
+mod persist;
+#[cfg(not(feature = "persistence"))]
+#[path = "driver/volatile.rs"]
+mod persist;
 
 /// Completes a pending call: a oneshot sender for the Rust API, a JS callback for the npm
 /// package's. Called at most once; dropped uncalled only with the driver.
@@ -61,35 +66,10 @@ pub(crate) struct Driver {
     /// A drain is scheduled for the next microtask (see [`with_driver_deferred`]).
     flush_scheduled: bool,
     ever_connected: bool,
-    /// Session persistence, once the store is open (see [`Persistence`]).
-    persistence: Option<Persistence>,
-    /// The stored session is being loaded: the transport's `open` waits for it.
-    loading: bool,
-    /// Opening the store or reading the stored session, while loading.
-    load_op: Option<IdbOp>,
-    /// The transport opened while loading.
-    open_deferred: bool,
-    /// [`crate::Client::persisted`] calls, each waiting for a generation to be committed.
-    persisted_waiters: Vec<(u64, Box<dyn FnOnce()>)>,
+    /// Session persistence (feature `persistence`; without it, an empty stand-in).
+    #[cfg_attr(not(feature = "persistence"), allow(dead_code))]
+    persist: persist::State,
     me: Weak<RefCell<Driver>>,
-}
-
-/// The session persisted in IndexedDB, write-ahead: bytes a drain produces after the session's
-/// persistent state changed are held back until a snapshot covering that change has committed,
-/// so that nothing the client acknowledged, or was asked to send, is lost with the page.
-struct Persistence {
-    store: Rc<IdbStore>,
-    key: String,
-    /// The session generation of the last committed snapshot (`None` before the first).
-    saved: Option<u64>,
-    /// A save is running.
-    saving: bool,
-    /// Bytes for the current transport waiting for a commit, in order.
-    held: Vec<u8>,
-    /// How many bytes of `held` the running save covers.
-    covered: usize,
-    /// The running save.
-    op: Option<IdbOp>,
 }
 
 impl std::fmt::Debug for Driver {
@@ -127,11 +107,7 @@ impl Driver {
                 delivering: false,
                 flush_scheduled: false,
                 ever_connected: false,
-                persistence: None,
-                loading: false,
-                load_op: None,
-                open_deferred: false,
-                persisted_waiters: Vec::new(),
+                persist: persist::State::new(),
                 me: me.clone(),
             })
         });
@@ -208,12 +184,7 @@ impl Driver {
                 Output::CloseTransport => {
                     // The session closes now: what it still wanted to say (a DISCONNECT) goes
                     // out without waiting for a commit.
-                    if let Some(p) = &mut self.persistence {
-                        let mut held = std::mem::take(&mut p.held);
-                        p.covered = 0;
-                        held.append(&mut batch);
-                        batch = held;
-                    }
+                    self.unhold(&mut batch);
                     self.transmit(&batch);
                     batch.clear();
                     self.flush();
@@ -234,12 +205,8 @@ impl Driver {
         if batch.is_empty() {
             return;
         }
-        let generation = self.session.snapshot_generation();
-        if let Some(p) = &mut self.persistence {
-            if p.saving || p.saved != Some(generation) {
-                p.held.append(batch);
-                return;
-            }
+        if self.hold(batch) {
+            return;
         }
         self.transmit(batch);
         batch.clear();
@@ -282,200 +249,25 @@ impl Driver {
         self.outbox.clear();
     }
 
-    /// Starts saving a snapshot if the session changed since the last commit and no save runs.
-    fn persist(&mut self) {
-        let generation = self.session.snapshot_generation();
-        let Some(p) = &mut self.persistence else {
-            return;
-        };
-        if p.saving || p.saved == Some(generation) {
-            return;
-        }
-        p.saving = true;
-        p.covered = p.held.len();
-        let bytes = self.session.snapshot(now()).to_bytes();
-        let me = self.me.clone();
-        let started = p.store.save(&p.key, &bytes, move |result| {
-            if let Some(driver) = me.upgrade() {
-                with_driver(&driver, |d| d.saved(generation, result.is_ok()));
-            }
-        });
-        match started {
-            Ok(op) => p.op = Some(op),
-            Err(_) => self.saved(generation, false),
-        }
-    }
-
-    /// A save of `generation` finished: release what it covers.
-    fn saved(&mut self, generation: u64, ok: bool) {
-        let current = self.session.snapshot_generation();
-        let Some(p) = &mut self.persistence else {
-            return;
-        };
-        p.saving = false;
-        p.op = None;
-        if !ok {
-            // Storage failed (quota, the database deleted): go on without persistence rather
-            // than stall the connection.
-            let held = std::mem::take(&mut p.held);
-            self.persistence = None;
-            self.release_persisted_waiters(u64::MAX);
-            self.transmit(&held);
-            return;
-        }
-        p.saved = Some(generation);
-        let covered = p.covered.min(p.held.len());
-        let mut out: Vec<u8> = p.held.drain(..covered).collect();
-        if current == generation {
-            // Produced after the snapshot, but nothing persistent changed since.
-            out.append(&mut p.held);
-        }
-        p.covered = 0;
-        self.release_persisted_waiters(generation);
-        self.transmit(&out);
-        self.persist();
-    }
-
-    /// Calls the [`Driver::when_persisted`] waiters for generations up to `generation`.
-    fn release_persisted_waiters(&mut self, generation: u64) {
-        let waiters = std::mem::take(&mut self.persisted_waiters);
-        for (wanted, waiter) in waiters {
-            if wanted <= generation {
-                waiter();
-            } else {
-                self.persisted_waiters.push((wanted, waiter));
-            }
-        }
-    }
-
-    /// Calls `waiter` once the session's current state is committed (at once without
-    /// persistence).
-    pub(crate) fn when_persisted(&mut self, waiter: Box<dyn FnOnce()>) {
-        let generation = self.session.snapshot_generation();
-        let waits = match &self.persistence {
-            Some(p) => p.saved.map_or(true, |s| s < generation),
-            None => self.loading,
-        };
-        if waits {
-            // While loading, the generation restore() reaches is higher still: the first save
-            // after loading covers it.
-            self.persisted_waiters.push((generation, waiter));
-        } else {
-            waiter();
-        }
-    }
-
-    /// Starts loading the session stored under `key`; the session connects meanwhile, but sends
-    /// CONNECT only once the stored state is restored.
-    pub(crate) fn load(&mut self, key: String) {
-        self.loading = true;
-        let me = self.me.clone();
-        let store_key = key.clone();
-        let started = IdbStore::open(move |opened| {
-            if let Some(driver) = me.upgrade() {
-                with_driver(&driver, |d| d.opened(store_key, opened));
-            }
-        });
-        match started {
-            Ok(op) => self.load_op = Some(op),
-            Err(e) => self.loaded(key, Err(e)),
-        }
-    }
-
-    /// The store is open (or failed to): read the stored session.
-    fn opened(&mut self, key: String, opened: Result<IdbStore, ClientError>) {
-        let store = match opened {
-            Ok(store) => Rc::new(store),
-            Err(e) => return self.loaded(key, Err(e)),
-        };
-        let me = self.me.clone();
-        let (store_key, kept) = (key.clone(), store.clone());
-        let started = store.load(&key, move |bytes| {
-            if let Some(driver) = me.upgrade() {
-                with_driver(&driver, |d| d.loaded(store_key, bytes.map(|b| (kept, b))));
-            }
-        });
-        match started {
-            Ok(op) => self.load_op = Some(op),
-            Err(e) => self.loaded(key, Err(e)),
-        }
-    }
-
-    fn loaded(
-        &mut self,
-        key: String,
-        result: Result<(Rc<IdbStore>, Option<Vec<u8>>), ClientError>,
-    ) {
-        self.loading = false;
-        self.load_op = None;
-        let restored = result.and_then(|(store, bytes)| {
-            let snapshot = bytes
-                .map(|b| Snapshot::from_bytes(&b))
-                .transpose()
-                .map_err(|_| ClientError::Storage("the stored session cannot be read"))?;
-            if let Some(snapshot) = snapshot {
-                self.session
-                    .restore(now(), snapshot)
-                    .map_err(|_| ClientError::Storage("the stored session cannot be restored"))?;
-            }
-            Ok(store)
-        });
-        match restored {
-            Ok(store) => {
-                self.persistence = Some(Persistence {
-                    store,
-                    key,
-                    saved: None,
-                    saving: false,
-                    held: Vec::new(),
-                    covered: 0,
-                    op: None,
-                });
-                if std::mem::take(&mut self.open_deferred) {
-                    self.session.handle_open(now());
-                }
-            }
-            Err(e) => {
-                // Persistence was asked for: do not run without it (and never overwrite a stored
-                // session this version cannot read).
-                self.release_persisted_waiters(u64::MAX);
-                for reply in self.connecting.drain(..) {
-                    reply(Err(e.clone()));
-                }
-                self.session.disconnect(
-                    now(),
-                    ReasonCode::NORMAL_DISCONNECTION,
-                    mqtt_proto::Properties::default(),
-                );
-            }
-        }
-    }
-
     fn open(&mut self) {
         self.outbox.clear(); // for the previous transport
-        if let Some(p) = &mut self.persistence {
-            p.held.clear();
-            p.covered = 0;
-        }
+        self.drop_held();
         let me = self.me.clone();
         let sink = move |event: TransportEvent| {
             let Some(driver) = me.upgrade() else { return };
             with_driver(&driver, |d| {
                 let now = now();
                 match event {
-                    TransportEvent::Open if d.loading => d.open_deferred = true,
-                    TransportEvent::Open => d.session.handle_open(now),
+                    TransportEvent::Open => {
+                        if !d.defer_open() {
+                            d.session.handle_open(now);
+                        }
+                    }
                     TransportEvent::Bytes(b) => d.session.handle_bytes_owned(now, b),
                     TransportEvent::Closed { .. } => {
                         d.transport = None;
                         d.outbox.clear();
-                        d.open_deferred = false;
-                        if let Some(p) = &mut d.persistence {
-                            // Held bytes were for this connection; the session resends what
-                            // matters on the next one.
-                            p.held.clear();
-                            p.covered = 0;
-                        }
+                        d.transport_closed();
                         d.session.handle_close(now);
                     }
                 }

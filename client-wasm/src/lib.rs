@@ -5,7 +5,8 @@
 //! - [`transport`] owns the WebSocket (subprotocol `mqtt`) and its closures;
 //! - [`timer`] owns one `setTimeout` and reads `performance.now()`;
 //! - the driver pumps the session's drain and completes calls;
-//! - an IndexedDB store persists the session on request ([`Client::connect_persistent`]);
+//! - an IndexedDB store persists the session on request ([`Client::connect_persistent`];
+//!   feature `persistence`, on by default);
 //! - [`Client`] is the async Rust API for Yew apps (works in a page and in a Web Worker).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -16,6 +17,7 @@ mod error;
 mod hints;
 #[cfg(feature = "js-api")]
 mod js;
+#[cfg(feature = "persistence")]
 mod store;
 pub mod timer;
 pub mod transport;

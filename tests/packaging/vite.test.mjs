@@ -32,7 +32,18 @@ async function check(url) {
   await within(all, 10000, 'messages');
   await client.end();
   const invalid = await client.publish('x', 'y').catch((e) => e instanceof MqttError && e.code);
-  return { got: got.sort((a, b) => a[2] - b[2]), invalid };
+  const fetched = () => performance.getEntriesByType('resource').map((e) => e.name.split('/').pop());
+  const beforePersistence = fetched();
+  // A client with persistence: index.js imports the second module (its own chunk and .wasm).
+  const id = 'vite-persist-' + Math.random().toString(36).slice(2);
+  const persistent = await connect(url, { clientId: id, persistence: true, clean: false, properties: { sessionExpiryInterval: 60 } });
+  const echoed = new Promise((ok) => persistent.on('message', (_t, payload) => ok(new TextDecoder().decode(payload))));
+  await persistent.subscribe(topic + '/p', { qos: 1 });
+  await persistent.publish(topic + '/p', 'kept', { qos: 1 });
+  const persisted = await within(echoed, 10000, 'persistent message');
+  await persistent.persisted();
+  await persistent.end();
+  return { got: got.sort((a, b) => a[2] - b[2]), invalid, persisted, beforePersistence, afterPersistence: fetched() };
 }
 
 window.result = check(new URLSearchParams(location.search).get('ws')).then(
@@ -56,13 +67,15 @@ after(async () => {
   await project?.remove();
 });
 
-test('vite build emits the .wasm as an asset', async () => {
+test('vite build emits both .wasm modules as assets, the persistence glue as a chunk of its own', async () => {
   const assets = await readdir(join(project.dir, 'dist', 'assets'));
-  assert.ok(assets.some((f) => f.endsWith('.wasm')), assets.join(', '));
-  assert.ok(assets.some((f) => f.endsWith('.js')), assets.join(', '));
+  assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, 2, assets.join(', '));
+  assert.ok(assets.some((f) => /^client_wasm_bg.*\.wasm$/.test(f)), assets.join(', '));
+  assert.ok(assets.some((f) => /^client_wasm_persist_bg.*\.wasm$/.test(f)), assets.join(', '));
+  assert.ok(assets.some((f) => /^client_wasm_persist.*\.js$/.test(f)), assets.join(', '));
 });
 
-test('the built app connects, publishes QoS 0/1/2 and receives them', { timeout: 30_000 }, async () => {
+test('the built app connects, publishes QoS 0/1/2 and receives them; persistence loads its module on demand', { timeout: 30_000 }, async () => {
   const page = await browser.newPage();
   const problems = watchPage(page);
   await page.goto(`${server.url}/index.html?ws=${encodeURIComponent(WS_URL)}`);
@@ -76,6 +89,15 @@ test('the built app connects, publishes QoS 0/1/2 and receives them', { timeout:
     [topic, 'vite 2', 2],
   ]);
   assert.equal(r.ok.invalid, 'ERR_ENDED');
+  // Without persistence only the first module is fetched; the second comes with the first
+  // client that asks for persistence, and works.
+  const wasm = (names) => names.filter((n) => n.endsWith('.wasm'));
+  assert.equal(wasm(r.ok.beforePersistence).length, 1, r.ok.beforePersistence.join(', '));
+  assert.match(wasm(r.ok.beforePersistence)[0], /^client_wasm_bg/);
+  assert.ok(!r.ok.beforePersistence.some((n) => n.includes('persist')), r.ok.beforePersistence.join(', '));
+  assert.equal(wasm(r.ok.afterPersistence).length, 2, r.ok.afterPersistence.join(', '));
+  assert.ok(r.ok.afterPersistence.some((n) => /^client_wasm_persist.*\.js$/.test(n)), r.ok.afterPersistence.join(', '));
+  assert.equal(r.ok.persisted, 'kept');
   assert.deepEqual(problems, []);
   await page.close();
 });
