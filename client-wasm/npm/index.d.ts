@@ -190,7 +190,7 @@ export interface ConnectOptions {
    * `clientId` (which must then be set); a string names it. Use with `clean: false` (and in 5.0 a `sessionExpiryInterval`).
    * Packets that follow a change of that state wait until it is committed. Fails with
    * `ERR_STORAGE` when IndexedDB is unavailable or the stored session cannot be read.
-   * Such a client runs on a second WebSocket module (`dist/client_wasm_persist_bg.wasm`),
+   * Such a client runs on a second WebAssembly module (`dist/client_wasm_persist_bg.wasm`),
    * fetched with the first client that sets this option; see `loadWasm`.
    */
   persistence?: boolean | string;
