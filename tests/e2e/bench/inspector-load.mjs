@@ -5,7 +5,9 @@
 // the message tab takes to open afterwards. Prints one JSON line.
 //
 //   node tests/e2e/bench/inspector-load.mjs   (env: MQTT_WS_URL, MQTT_TCP_ADDR, INSPECTOR_DIST, LOAD_BIN,
-//                                               LOAD_RATE=10000, LOAD_TOPICS=1000, LOAD_SECONDS=30)
+//                                               LOAD_RATE=10000, LOAD_TOPICS=1000, LOAD_SECONDS=30,
+//                                               LOAD_PROFILE=1: the renderer's CPU profile from 10 s to
+//                                               20 s, self time by kind and top functions, on stderr)
 import { spawn } from 'node:child_process';
 import { launchBrowser, serveStatic, BROKER_WS } from '../lib/harness.mjs';
 
@@ -42,6 +44,30 @@ await page.evaluate(() => {
     .observe({ type: 'longtask', buffered: false });
 });
 
+/** Self time of a CDP CPU profile by kind (idle, program = the browser's own work on the main
+ * thread, GC, wasm, JS) and its top functions, on stderr. */
+function summarizeProfile(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const kinds = new Map();
+  const fns = new Map();
+  let total = 0;
+  for (const [id, us] of self) {
+    const { functionName, url } = byId.get(id).callFrame;
+    const kind = functionName.startsWith('(') ? functionName : url.endsWith('.wasm') || /^(\$|wasm-function)/.test(functionName) ? 'wasm' : 'js';
+    kinds.set(kind, (kinds.get(kind) ?? 0) + us);
+    const key = `${kind} ${functionName || '(anonymous)'} ${url.split('/').pop()}`;
+    fns.set(key, (fns.get(key) ?? 0) + us);
+    total += us;
+  }
+  const pct = (us) => `${((100 * us) / total).toFixed(1)} %`;
+  console.error('[load] renderer main thread, 10 s profile, self time by kind:');
+  for (const [k, us] of [...kinds].sort((a, b) => b[1] - a[1])) console.error(`  ${k}: ${pct(us)}`);
+  console.error('[load] top functions:');
+  for (const [k, us] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.error(`  ${pct(us)}  ${k}`);
+}
+
 const load = spawn(LOAD_BIN, ['--addr', process.env.MQTT_TCP_ADDR, '--rate', RATE, '--topics', TOPICS, '--seconds', String(SECONDS)]);
 let loadOut = '';
 load.stdout.on('data', (d) => { loadOut += d; });
@@ -51,8 +77,18 @@ const done = new Promise((ok) => load.on('exit', () => { exited = true; ok(); })
 // JS heap every 10 s: it must stay flat once the memory budget is full.
 const heap = [];
 const wasmMem = [];
+const PROFILE = process.env.LOAD_PROFILE === '1';
+let ticks = 0;
 while (!exited) {
   await Promise.race([done, new Promise((ok) => setTimeout(ok, 10_000))]);
+  ticks++;
+  if (PROFILE && ticks === 1) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  } else if (PROFILE && ticks === 2) {
+    summarizeProfile((await cdp.send('Profiler.stop')).profile);
+  }
   await cdp.send('HeapProfiler.collectGarbage');
   const m = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]));
   heap.push(+(m.JSHeapUsedSize / 1048576).toFixed(1));
