@@ -228,11 +228,12 @@ async function startWaker(addr) {
   // CONNECT: "MQTT", level 4, clean session, keep-alive 60 s.
   const body = Buffer.concat([Buffer.from([0, 4]), Buffer.from('MQTT'), Buffer.from([4, 2, 0, 60, 0, id.length]), id]);
   sock.write(Buffer.concat([Buffer.from([0x10, body.length]), body]));
-  let pongs = 0;
-  sock.on('data', (d) => { for (let i = 0; i + 1 < d.length; i += 2) if (d[i] === 0xd0) pongs++; });
+  // The broker answers with CONNACK (4 bytes), then 2 bytes per PINGRESP.
+  let received = 0;
+  sock.on('data', (d) => { received += d.length; });
   sock.on('error', () => {});
   const timer = setInterval(() => sock.write(Buffer.from([0xc0, 0])), 1);
-  return { pongs: () => pongs, stop: () => { clearInterval(timer); sock.destroy(); } };
+  return { pongs: () => Math.max(0, (received - 4) / 2), stop: () => { clearInterval(timer); sock.destroy(); } };
 }
 
 // The linear memory of every WebAssembly.Memory alive in the page (0 for MQTT.js), found with
