@@ -27,6 +27,12 @@ before(async () => {
   // beside the page for the test that drives RawClient directly, with the package's own wasm.
   await mkdir(join(project.dir, 'internal'));
   await copyFile(join(HERE, '../../client-wasm/npm/dist/client_wasm.js'), join(project.dir, 'internal/client_wasm.js'));
+  // The persistence module's .wasm under another name, for `loadWasm(core, persistence)`.
+  await mkdir(join(project.dir, 'moved'));
+  await copyFile(
+    join(project.dir, 'node_modules/@mqtt-wasm/client/dist/client_wasm_persist_bg.wasm'),
+    join(project.dir, 'moved/persist.wasm'),
+  );
 });
 
 after(async () => {
@@ -221,4 +227,35 @@ test('createClient: events from the first packet, trace, subscription identifier
     'ERR_INVALID_ARGUMENT:invalid protocolVersion',
   ]);
   assert.equal(r.endSeen, true);
+});
+
+test('loadWasm takes the persistence module from another place; persistence then works', { timeout: 30_000 }, async () => {
+  const r = await inPage(async ({ url }) => {
+    const within = (p, ms, what) =>
+      Promise.race([p, new Promise((_, no) => setTimeout(() => no(new Error(`timeout: ${what}`)), ms))]);
+    const fetched = () => performance.getEntriesByType('resource').map((e) => e.name.split('/').pop());
+    const before = fetched().filter((n) => n.includes('persist'));
+    // A copy of the module served under another name, passed as a Response.
+    const moved = await fetch('./moved/persist.wasm');
+    await mqtt.loadWasm(undefined, moved);
+    const afterLoad = fetched().filter((n) => n.includes('persist') || n.endsWith('.wasm'));
+    const id = `static-moved-${Math.random().toString(36).slice(2)}`;
+    const client = await mqtt.connect(url, { clientId: id, persistence: true, clean: false, sessionExpiryInterval: 60 });
+    const topic = `pkg/static/${id}`;
+    const got = new Promise((ok) => client.on('message', (_t, payload) => ok(new TextDecoder().decode(payload))));
+    await client.subscribe(topic, { qos: 1 });
+    await client.publish(topic, 'moved', { qos: 1 });
+    const text = await within(got, 10_000, 'message');
+    await client.persisted();
+    await client.end();
+    return { before, afterLoad, text, fetchedAtEnd: fetched().filter((n) => n.endsWith('.wasm')) };
+  }, { url: WS_URL });
+  assert.deepEqual(r.before, []);
+  // The glue from beside index.js, the .wasm from the given place (never the default one).
+  // (Resource timing entries appear once a body is read: the moved .wasm's is checked at the end.)
+  assert.ok(r.afterLoad.includes('client_wasm_persist.js'), r.afterLoad.join(', '));
+  assert.ok(r.fetchedAtEnd.includes('persist.wasm'), r.fetchedAtEnd.join(', '));
+  assert.ok(!r.fetchedAtEnd.includes('client_wasm_persist_bg.wasm'), r.fetchedAtEnd.join(', '));
+  assert.equal(r.text, 'moved');
+  assert.deepEqual(problems, []);
 });
