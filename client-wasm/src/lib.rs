@@ -5,7 +5,7 @@
 //! - [`transport`] owns the WebSocket (subprotocol `mqtt`) and its closures;
 //! - [`timer`] owns one `setTimeout` and reads `performance.now()`;
 //! - the driver pumps the session's drain and completes calls;
-//! - an IndexedDB store persists the session on request ([`Client::connect_persistent`];
+//! - an IndexedDB store persists the session on request (`Client::connect_persistent`;
 //!   feature `persistence`, on by default);
 //! - [`Client`] is the async Rust API for Yew apps (works in a page and in a Web Worker).
 #![forbid(unsafe_code)]
