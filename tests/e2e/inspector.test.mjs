@@ -49,21 +49,21 @@ test('loads with the broker from the query string and connects from the form', a
 
   // Credentials over ws:// are flagged before connecting.
   await page.fill('[name=username]', 'someone');
-  await page.locator('#cleartext-warning').waitFor();
+  await page.locator('[data-part=cleartext-warning]').waitFor();
   await page.fill('[name=username]', '');
-  assert.equal(await page.locator('#cleartext-warning').count(), 0);
+  assert.equal(await page.locator('[data-part=cleartext-warning]').count(), 0);
 
-  await page.click('#connect-button');
-  await page.locator('#link-status', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
-  await page.locator('#timeline', { hasText: 'CONNACK Success (0x00)' }).waitFor();
+  await page.click('[data-part=connect-button]');
+  await page.locator('[data-part=link-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  await page.locator('[data-part=timeline]', { hasText: 'CONNACK Success (0x00)' }).waitFor();
   assert.deepEqual(errors, []);
 });
 
 test('subscribes and receives a message published by a second client', async () => {
-  await page.fill('#subscribe-filter', `${base}/#`);
-  await page.selectOption('#subscribe-qos', '2');
-  await page.click('#subscribe-button');
-  await page.locator('#subscription-list', { hasText: 'granted QoS 2' }).waitFor({ timeout: 10_000 });
+  await page.fill('[data-part=subscribe-filter]', `${base}/#`);
+  await page.selectOption('[data-part=subscribe-qos]', '2');
+  await page.click('[data-part=subscribe-button]');
+  await page.locator('[data-part=subscription-list]', { hasText: 'granted QoS 2' }).waitFor({ timeout: 10_000 });
 
   await mosquittoPub(`${base}/sensors/temp`, '21.5', '-q', '1');
   await mosquittoPub(`${base}/sensors/temp`, '22.0', '-q', '1');
@@ -80,17 +80,17 @@ test('subscribes and receives a message published by a second client', async () 
   await leaf.locator('.count', { hasText: '2' }).waitFor({ timeout: 10_000 });
   assert.match(await leaf.locator('.last').textContent(), /22\.0/);
   await leaf.locator('.topic-name').click();
-  await page.locator('#selected-topic', { hasText: `${base}/sensors/temp` }).waitFor();
+  await page.locator('[data-part=selected-topic]', { hasText: `${base}/sensors/temp` }).waitFor();
   await page.locator('.chart').waitFor();
   await page.screenshot({ path: `${ARTIFACTS}/inspector-topics.png` });
 });
 
 test('publishes from the UI at QoS 2 and shows the four-leg handshake', async () => {
-  await page.fill('#publish-topic', `${base}/from-ui`);
-  await page.fill('#publish-payload', '{"hello":"broker"}');
-  await page.selectOption('#publish-qos', '2');
-  await page.click('#publish-button');
-  await page.click('#tab-handshakes');
+  await page.fill('[data-part=publish-topic]', `${base}/from-ui`);
+  await page.fill('[data-part=publish-payload]', '{"hello":"broker"}');
+  await page.selectOption('[data-part=publish-qos]', '2');
+  await page.click('[data-part=publish-button]');
+  await page.click('[data-part=tab-handshakes]');
   // Our PUBLISH (client → broker) completes with PUBREC, PUBREL, PUBCOMP; the
   // broker's copy back to us (we subscribed at QoS 2) is a second QoS 2 flow.
   const outgoing = page.locator('.flow.complete[data-qos="2"]').filter({ hasText: `${base}/from-ui` });
@@ -109,12 +109,12 @@ test('publishes from the UI at QoS 2 and shows the four-leg handshake', async ()
 
   // Clicking a leg opens that packet in the packet view with an annotated hex dump.
   await outgoing.locator('.leg.to-broker', { hasText: 'PUBLISH' }).first().click();
-  await page.locator('#packet-detail h3', { hasText: 'sent PUBLISH' }).waitFor();
-  const labels = await page.locator('#hexdump .label').allTextContents();
+  await page.locator('[data-part=packet-detail] h3', { hasText: 'sent PUBLISH' }).waitFor();
+  const labels = await page.locator('[data-part=hexdump] .label').allTextContents();
   for (const want of ['packet type and flags', 'remaining length', 'topic name', 'packet identifier', 'property length', 'payload']) {
     assert.ok(labels.includes(want), `hex dump labels ${JSON.stringify(labels)} lack ${want}`);
   }
-  const payloadHex = await page.locator('#hexdump .span.payload .bytes').textContent();
+  const payloadHex = await page.locator('[data-part=hexdump] .span.payload .bytes').textContent();
   assert.equal(payloadHex, Buffer.from('{"hello":"broker"}').toString('hex').match(/../g).join(' '));
   await page.screenshot({ path: `${ARTIFACTS}/inspector-packet.png` });
 });
@@ -122,12 +122,12 @@ test('publishes from the UI at QoS 2 and shows the four-leg handshake', async ()
 test('clears a retained message', async () => {
   const topic = `${base}/retained/door`;
   await mosquittoPub(topic, 'open', '-r', '-q', '1');
-  await page.click('#tab-topics');
-  await page.fill('#topic-search', 'retained/door');
+  await page.click('[data-part=tab-topics]');
+  await page.fill('[data-part=topic-search]', 'retained/door');
   const row = page.locator(`[data-topic="${topic}"]`);
   await row.locator('.badge.retained').waitFor({ timeout: 10_000 });
   await row.locator('.topic-name').click();
-  await page.click('#clear-retained');
+  await page.click('[data-part=clear-retained]');
   // The empty retained PUBLISH comes back to us (we subscribed to it): the flag goes away.
   await row.locator('.badge.retained').waitFor({ state: 'detached', timeout: 10_000 });
   // And the broker no longer has it: a fresh subscriber gets nothing retained.
@@ -139,19 +139,19 @@ test('clears a retained message', async () => {
 test('a hostile payload and topic render as inert text', async () => {
   const evil = '<img src=x onerror=alert(1)>';
   await mosquittoPub(`${base}/xss/<b>bold</b>`, evil);
-  await page.click('#tab-messages');
-  const row = page.locator('#message-list .vrow', { hasText: evil });
+  await page.click('[data-part=tab-messages]');
+  const row = page.locator('[data-part=message-list] .vrow', { hasText: evil });
   await row.first().waitFor({ timeout: 10_000 });
   await row.first().click(); // the detail view renders the payload in full
-  await page.locator('#message-detail pre.payload', { hasText: evil }).waitFor();
-  assert.equal(await page.locator('#message-detail img').count(), 0, 'no <img> element in the detail');
+  await page.locator('[data-part=message-detail] pre.payload', { hasText: evil }).waitFor();
+  assert.equal(await page.locator('[data-part=message-detail] img').count(), 0, 'no <img> element in the detail');
   // Markup in 5.0 user properties stays text too.
   await mosquittoPub(`${base}/xss/props`, 'p', '-D', 'publish', 'user-property', '<i>k</i>', '<img src=y onerror=alert(4)>');
-  await page.locator('#message-list .vrow', { hasText: `${base}/xss/props` }).first().click();
-  await page.locator('#message-detail .props', { hasText: '<i>k</i>: <img src=y onerror=alert(4)>' }).waitFor({ timeout: 10_000 });
-  assert.equal(await page.locator('#message-detail img, #message-detail i').count(), 0, 'no element from a user property');
-  assert.equal(await page.locator('#message-list img').count(), 0, 'no <img> element was created');
-  assert.equal(await page.locator('#message-list b').count(), 0, 'no <b> element from the topic');
+  await page.locator('[data-part=message-list] .vrow', { hasText: `${base}/xss/props` }).first().click();
+  await page.locator('[data-part=message-detail] .props', { hasText: '<i>k</i>: <img src=y onerror=alert(4)>' }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('[data-part=message-detail] img, [data-part=message-detail] i').count(), 0, 'no element from a user property');
+  assert.equal(await page.locator('[data-part=message-list] img').count(), 0, 'no <img> element was created');
+  assert.equal(await page.locator('[data-part=message-list] b').count(), 0, 'no <b> element from the topic');
   assert.deepEqual(errors, [], 'no dialog, no page error');
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
@@ -164,19 +164,19 @@ test('the message list renders only the rows in view and scrolls through all of 
   const lines = Array.from({ length: 400 }, (_, i) => `n${i}`).join('\n');
   const r = spawnSync('mosquitto_pub', ['-h', TCP_HOST, '-p', TCP_PORT, '-t', `${base}/many`, '-l'], { input: lines, timeout: 10_000 });
   assert.equal(r.status, 0, String(r.stderr));
-  await page.fill('#message-filter', `${base}/many`);
+  await page.fill('[data-part=message-filter]', `${base}/many`);
   await page.locator('.messages p.muted', { hasText: '(400 match)' }).waitFor({ timeout: 10_000 });
-  const rendered = await page.locator('#message-list .vrow').count();
+  const rendered = await page.locator('[data-part=message-list] .vrow').count();
   assert.ok(rendered > 10 && rendered <= 60, `rendered ${rendered} of 400 rows`);
-  assert.match(await page.locator('#message-list .vrow').first().textContent(), /n399/, 'newest first');
+  assert.match(await page.locator('[data-part=message-list] .vrow').first().textContent(), /n399/, 'newest first');
   // Keyboard: a focused row opens in the detail pane with Enter.
-  await page.locator('#message-list .vrow').nth(1).focus();
+  await page.locator('[data-part=message-list] .vrow').nth(1).focus();
   await page.keyboard.press('Enter');
-  await page.locator('#message-detail pre.payload', { hasText: 'n398' }).waitFor({ timeout: 5_000 });
-  await page.locator('#message-list').evaluate((el) => { el.scrollTop = el.scrollHeight; });
-  await page.locator('#message-list .vrow', { hasText: /n0$/ }).waitFor({ timeout: 5_000 });
-  assert.ok(await page.locator('#message-list .vrow').count() <= 60);
-  await page.fill('#message-filter', '');
+  await page.locator('[data-part=message-detail] pre.payload', { hasText: 'n398' }).waitFor({ timeout: 5_000 });
+  await page.locator('[data-part=message-list]').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await page.locator('[data-part=message-list] .vrow', { hasText: /n0$/ }).waitFor({ timeout: 5_000 });
+  assert.ok(await page.locator('[data-part=message-list] .vrow').count() <= 60);
+  await page.fill('[data-part=message-filter]', '');
 });
 
 test('saved profiles keep the password only when opted in; a second connection runs beside the first', async () => {
@@ -191,29 +191,36 @@ test('saved profiles keep the password only when opted in; a second connection r
   );
   assert.equal(await page.locator('.workspace').count(), 2);
   assert.deepEqual(strayLabels, [], 'labels pointing at another workspace');
+  // Element ids are unique in the page with two workspaces (test hooks are `data-part`).
+  const duplicateIds = await page.evaluate(() => {
+    const seen = new Map();
+    for (const e of document.querySelectorAll('[id]')) seen.set(e.id, (seen.get(e.id) ?? 0) + 1);
+    return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+  });
+  assert.deepEqual(duplicateIds, [], 'ids repeated across workspaces');
   await second.getByLabel('Broker', { exact: true }).fill(BROKER_WS);
   await second.getByLabel('User', { exact: true }).fill('alice');
   await second.getByLabel('Password', { exact: true }).fill('s3cret');
   await second.locator('.save-profile summary').click();
-  await second.locator('#profile-name').fill('local');
-  await second.locator('#save-profile').click();
+  await second.locator('[data-part=profile-name]').fill('local');
+  await second.locator('[data-part=save-profile]').click();
   let stored = await page.evaluate(() => localStorage.getItem('mqtt-inspector.profiles'));
   assert.match(stored, /"username":"alice"/);
   assert.doesNotMatch(stored, /s3cret/, 'password not stored without opt-in');
-  await second.locator('#remember-password').check();
-  await second.locator('#save-profile').click();
+  await second.locator('[data-part=remember-password]').check();
+  await second.locator('[data-part=save-profile]').click();
   stored = await page.evaluate(() => localStorage.getItem('mqtt-inspector.profiles'));
   assert.match(stored, /s3cret/, 'password stored after opt-in');
 
   await second.locator('[name=username]').fill('');
   await second.locator('[name=password]').fill('');
-  await second.locator('#connect-button').click();
-  await second.locator('#link-status', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
-  assert.equal(await page.locator('.workspace #link-status', { hasText: 'Connected' }).count(), 2, 'both connections up');
+  await second.locator('[data-part=connect-button]').click();
+  await second.locator('[data-part=link-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('.workspace [data-part=link-status]', { hasText: 'Connected' }).count(), 2, 'both connections up');
   // One global memory budget (64 MiB), split between the open connections.
-  assert.match(await second.locator('#budget').textContent(), /\/ 32 MiB/);
-  await second.locator('#connect-button').click(); // disconnect the second
-  await second.locator('#link-status', { hasText: 'Closed' }).waitFor({ timeout: 10_000 });
+  assert.match(await second.locator('[data-part=budget]').textContent(), /\/ 32 MiB/);
+  await second.locator('[data-part=connect-button]').click(); // disconnect the second
+  await second.locator('[data-part=link-status]', { hasText: 'Closed' }).waitFor({ timeout: 10_000 });
   assert.deepEqual(errors, []);
 });
 
@@ -221,19 +228,19 @@ test('5.0 publish properties round-trip and a will from the form fires when a co
   // Back to the first connection (still subscribed to `${base}/#`).
   await page.getByRole('tab', { name: 'Connection 1' }).click();
   const first = page.locator('.workspace:not([hidden])');
-  await first.locator('#publish-topic').fill(`${base}/props`);
-  await first.locator('#publish-payload').fill('with properties');
+  await first.locator('[data-part=publish-topic]').fill(`${base}/props`);
+  await first.locator('[data-part=publish-payload]').fill('with properties');
   await first.locator('details.properties summary').click();
-  await first.locator('#publish-content-type').fill('text/plain');
-  await first.locator('#publish-correlation').fill('ca fe');
-  await first.locator('#publish-user-properties').fill('origin=e2e\ntrace=1\norigin=again');
-  await first.locator('#publish-button').click();
-  assert.equal(await first.locator('#action-error').count(), 0, await first.locator('#action-error').allTextContents().then(String));
-  await first.locator('#tab-messages').click();
-  const row = first.locator('#message-list .vrow', { hasText: `${base}/props` }).first();
+  await first.locator('[data-part=publish-content-type]').fill('text/plain');
+  await first.locator('[data-part=publish-correlation]').fill('ca fe');
+  await first.locator('[data-part=publish-user-properties]').fill('origin=e2e\ntrace=1\norigin=again');
+  await first.locator('[data-part=publish-button]').click();
+  assert.equal(await first.locator('[data-part=action-error]').count(), 0, await first.locator('[data-part=action-error]').allTextContents().then(String));
+  await first.locator('[data-part=tab-messages]').click();
+  const row = first.locator('[data-part=message-list] .vrow', { hasText: `${base}/props` }).first();
   await row.waitFor({ timeout: 10_000 });
   await row.click();
-  const props = await first.locator('#message-detail .props').innerText();
+  const props = await first.locator('[data-part=message-detail] .props').innerText();
   assert.match(props, /content-type: text\/plain/);
   assert.match(props, /correlation: ca fe/);
   assert.match(props, /origin: e2e\s+trace: 1\s+origin: again/, 'user properties in wire order with repeats');
@@ -242,13 +249,13 @@ test('5.0 publish properties round-trip and a will from the form fires when a co
   await page.click('#add-connection');
   const third = page.locator('.workspace:not([hidden])');
   await third.locator('.will summary').click();
-  await third.locator('#will-topic').fill(`${base}/will`);
-  await third.locator('#will-payload').fill('gone');
-  await third.locator('#connect-button').click();
-  await third.locator('#link-status', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  await third.locator('[data-part=will-topic]').fill(`${base}/will`);
+  await third.locator('[data-part=will-payload]').fill('gone');
+  await third.locator('[data-part=connect-button]').click();
+  await third.locator('[data-part=link-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
   await page.getByRole('button', { name: 'Close connection 3' }).click();
   await page.getByRole('tab', { name: 'Connection 1' }).click();
-  await first.locator('#message-list .vrow', { hasText: `${base}/will` }).locator('.payload', { hasText: 'gone' })
+  await first.locator('[data-part=message-list] .vrow', { hasText: `${base}/will` }).locator('.payload', { hasText: 'gone' })
     .waitFor({ timeout: 10_000 });
   assert.deepEqual(errors, []);
 });
@@ -259,16 +266,16 @@ test('a broker that sends a malformed packet: the violation is named, DISCONNECT
   await page.click('#add-connection');
   const ws = page.locator('.workspace:not([hidden])');
   await ws.locator('[name=broker-url]').fill(`${FAULT}/malformed-qos3`);
-  await ws.locator('#connect-button').click();
-  await ws.locator('#tab-packets').click();
-  const violation = ws.locator('#violations li').first();
+  await ws.locator('[data-part=connect-button]').click();
+  await ws.locator('[data-part=tab-packets]').click();
+  const violation = ws.locator('[data-part=violations] li').first();
   await violation.waitFor({ timeout: 10_000 });
   const text = await violation.textContent();
   assert.match(text, /MQTT-3\.3\.1-4/, text);
   assert.match(text, /Malformed Packet \(0x81\)/, text);
   // Our DISCONNECT with 0x81 is in the trace.
-  await ws.locator('#packet-list .packet-name', { hasText: 'DISCONNECT' }).first().waitFor({ timeout: 10_000 });
-  await ws.locator('#connect-button', { hasText: 'Disconnect' }).click();
+  await ws.locator('[data-part=packet-list] .packet-name', { hasText: 'DISCONNECT' }).first().waitFor({ timeout: 10_000 });
+  await ws.locator('[data-part=connect-button]', { hasText: 'Disconnect' }).click();
   await page.screenshot({ path: `${ARTIFACTS}/inspector-violation.png` });
 });
 
@@ -279,12 +286,12 @@ test('markup in a server reason string stays text; an exported trace carries no 
   await page.click('#add-connection');
   const ws = page.locator('.workspace:not([hidden])');
   await ws.locator('[name=broker-url]').fill(`${FAULT}/server-disconnect-0x8b`);
-  await ws.locator('#connect-button').click();
-  const line = ws.locator('#timeline li', { hasText: 'server sent DISCONNECT' }).first();
+  await ws.locator('[data-part=connect-button]').click();
+  const line = ws.locator('[data-part=timeline] li', { hasText: 'server sent DISCONNECT' }).first();
   await line.waitFor({ timeout: 10_000 });
   assert.match(await line.textContent(), /fault-peer says <b>no<\/b> <img src=x onerror=alert\(3\)>/);
-  assert.equal(await ws.locator('#timeline img, #timeline b').count(), 0, 'no element from the reason string');
-  await ws.locator('#connect-button', { hasText: 'Disconnect' }).click();
+  assert.equal(await ws.locator('[data-part=timeline] img, [data-part=timeline] b').count(), 0, 'no element from the reason string');
+  await ws.locator('[data-part=connect-button]', { hasText: 'Disconnect' }).click();
 
   // Credentials (over ws:// to the local auth listener), then export the trace.
   await page.click('#add-connection');
@@ -292,10 +299,10 @@ test('markup in a server reason string stays text; an exported trace carries no 
   await auth.locator('[name=broker-url]').fill(AUTH);
   await auth.locator('[name=username]').fill('demo');
   await auth.locator('[name=password]').fill('demo-pass');
-  await auth.locator('#cleartext-warning').waitFor();
-  await auth.locator('#connect-button').click();
-  await auth.locator('#link-status', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
-  await auth.locator('#tab-packets').click();
+  await auth.locator('[data-part=cleartext-warning]').waitFor();
+  await auth.locator('[data-part=connect-button]').click();
+  await auth.locator('[data-part=link-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  await auth.locator('[data-part=tab-packets]').click();
   const [download] = await Promise.all([page.waitForEvent('download'), auth.getByRole('button', { name: 'Export trace' }).click()]);
   const text = await new Promise((ok, no) => {
     download.createReadStream().then((s) => { let t = ''; s.on('data', (c) => (t += c)); s.on('end', () => ok(t)); s.on('error', no); }, no);

@@ -19,7 +19,7 @@ after(async () => site?.close());
 async function connectOver(browser) {
   const page = await browser.newPage();
   await page.goto(`${site.url}/?broker=${encodeURIComponent(WSS)}`);
-  await page.click('#connect-button');
+  await page.click('[data-part=connect-button]');
   return page;
 }
 
@@ -27,8 +27,8 @@ test('wss:// with a certificate the browser trusts connects', async () => {
   const browser = await launchBrowser([`--ignore-certificate-errors-spki-list=${SPKI}`]);
   try {
     const page = await connectOver(browser);
-    await page.locator('#link-status', { hasText: 'Connected' }).waitFor({ timeout: 15_000 });
-    await page.locator('#timeline', { hasText: 'CONNACK Success' }).waitFor();
+    await page.locator('[data-part=link-status]', { hasText: 'Connected' }).waitFor({ timeout: 15_000 });
+    await page.locator('[data-part=timeline]', { hasText: 'CONNACK Success' }).waitFor();
   } finally {
     await browser.close();
   }
@@ -38,8 +38,8 @@ test('wss:// with an untrusted certificate is refused by the browser, and the in
   const browser = await launchBrowser();
   try {
     const page = await connectOver(browser);
-    await page.locator('#timeline', { hasText: 'the WebSocket closed' }).waitFor({ timeout: 15_000 });
-    assert.equal(await page.locator('#timeline', { hasText: 'CONNACK' }).count(), 0);
+    await page.locator('[data-part=timeline]', { hasText: 'the WebSocket closed' }).waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator('[data-part=timeline]', { hasText: 'CONNACK' }).count(), 0);
   } finally {
     await browser.close();
   }

@@ -185,7 +185,7 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
                 <label for={id("broker-url")}>{ "Broker" }</label>
                 <input id={id("broker-url")} name="broker-url" type="text" value={p.url.clone()} disabled={active}
                        oninput={text(|p, v| p.url = v, &profile)} placeholder="ws://127.0.0.1:9001" />
-                <select id="protocol" onchange={on_version} disabled={active} aria-label="Protocol version">
+                <select data-part="protocol" onchange={on_version} disabled={active} aria-label="Protocol version">
                     <option value="5" selected={p.v5}>{ "MQTT 5.0" }</option>
                     <option value="4" selected={!p.v5}>{ "MQTT 3.1.1" }</option>
                 </select>
@@ -207,7 +207,7 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
                        oninput={text(|p, v| p.password = v, &profile)} />
             </div>
             <div class="row">
-                <label><input id="clean-start" type="checkbox" checked={p.clean_start} onchange={on_clean} disabled={active} />{ " Clean start" }</label>
+                <label><input data-part="clean-start" type="checkbox" checked={p.clean_start} onchange={on_clean} disabled={active} />{ " Clean start" }</label>
                 if p.v5 {
                     <label for={id("session-expiry")}>{ "Session expiry (s)" }</label>
                     <input id={id("session-expiry")} name="session-expiry" class="num" type="number" min="0" value={p.session_expiry.to_string()} disabled={active}
@@ -217,18 +217,18 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
             <details class="will">
                 <summary>{ "Will message" }</summary>
                 <div class="row">
-                    <input id="will-topic" type="text" placeholder="will topic (empty: none)" aria-label="Will topic" value={p.will_topic.clone()} disabled={active}
+                    <input data-part="will-topic" type="text" placeholder="will topic (empty: none)" aria-label="Will topic" value={p.will_topic.clone()} disabled={active}
                            oninput={text(|p, v| p.will_topic = v, &profile)} />
-                    <select id="will-qos" aria-label="Will QoS" disabled={active} onchange={select(|p, v| p.will_qos = super::qos_from(&v), &profile)}>
+                    <select data-part="will-qos" aria-label="Will QoS" disabled={active} onchange={select(|p, v| p.will_qos = super::qos_from(&v), &profile)}>
                         <option value="0" selected={p.will_qos as u8 == 0}>{ "QoS 0" }</option>
                         <option value="1" selected={p.will_qos as u8 == 1}>{ "QoS 1" }</option>
                         <option value="2" selected={p.will_qos as u8 == 2}>{ "QoS 2" }</option>
                     </select>
-                    <label><input id="will-retain" type="checkbox" checked={p.will_retain} disabled={active}
+                    <label><input data-part="will-retain" type="checkbox" checked={p.will_retain} disabled={active}
                         onchange={check(|p, v| p.will_retain = v, &profile)} />{ " retain" }</label>
                 </div>
                 <div class="row">
-                    <input id="will-payload" type="text" placeholder="will payload" aria-label="Will payload" value={p.will_payload.clone()} disabled={active}
+                    <input data-part="will-payload" type="text" placeholder="will payload" aria-label="Will payload" value={p.will_payload.clone()} disabled={active}
                            oninput={text(|p, v| p.will_payload = v, &profile)} />
                 </div>
             </details>
@@ -247,37 +247,37 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
                         <label for={id("maximum-packet-size")}>{ "Max packet size" }</label>
                         <input id={id("maximum-packet-size")} name="maximum-packet-size" class="num" type="text" placeholder="16777216" value={p.maximum_packet_size.clone()} disabled={active}
                                oninput={text(|p, v| p.maximum_packet_size = v, &profile)} />
-                        <label><input id="request-response-information" type="checkbox" checked={p.request_response_information} disabled={active}
+                        <label><input data-part="request-response-information" type="checkbox" checked={p.request_response_information} disabled={active}
                             onchange={check(|p, v| p.request_response_information = v, &profile)} />{ " request response info" }</label>
                     </div>
-                    <textarea id="connect-user-properties" rows="2" placeholder="user properties: name=value per line" aria-label="CONNECT user properties"
+                    <textarea data-part="connect-user-properties" rows="2" placeholder="user properties: name=value per line" aria-label="CONNECT user properties"
                               value={p.user_properties.clone()} disabled={active} oninput={text(|p, v| p.user_properties = v, &profile)} />
                 </details>
             }
             <details class="save-profile">
                 <summary>{ "Save profile" }</summary>
                 <div class="row">
-                    <input id="profile-name" type="text" placeholder="name" value={(*save_name).clone()} oninput={on_save_name} aria-label="Profile name" />
+                    <input data-part="profile-name" type="text" placeholder="name" value={(*save_name).clone()} oninput={on_save_name} aria-label="Profile name" />
                     <label title="Stored in this browser's localStorage, unencrypted">
-                        <input id="remember-password" type="checkbox" checked={*remember} onchange={on_remember} />{ " remember password" }
+                        <input data-part="remember-password" type="checkbox" checked={*remember} onchange={on_remember} />{ " remember password" }
                     </label>
-                    <button id="save-profile" type="button" onclick={on_save}>{ "Save" }</button>
+                    <button data-part="save-profile" type="button" onclick={on_save}>{ "Save" }</button>
                     if saved.list().iter().any(|s| s.name == *save_name) {
                         <button type="button" class="danger" onclick={on_delete}>{ "Delete" }</button>
                     }
                 </div>
             </details>
             if p.credentials_in_clear() {
-                <p id="cleartext-warning" class="warning" role="alert">
+                <p data-part="cleartext-warning" class="warning" role="alert">
                     { "⚠ Credentials will be sent unencrypted over ws://. Use wss:// for anything but a local broker." }
                 </p>
             }
             <div class="row">
-                <button id="connect-button" type="submit">{ if active { "Disconnect" } else { "Connect" } }</button>
-                <span id="link-status" class={classes!("status", badge)} role="status">{ status }</span>
+                <button data-part="connect-button" type="submit">{ if active { "Disconnect" } else { "Connect" } }</button>
+                <span data-part="link-status" class={classes!("status", badge)} role="status">{ status }</span>
             </div>
             if let Some(e) = conn.error() {
-                <p id="action-error" class="error" role="alert">{ e }</p>
+                <p data-part="action-error" class="error" role="alert">{ e }</p>
             }
         </form>
     }

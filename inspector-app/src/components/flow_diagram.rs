@@ -27,11 +27,11 @@ pub fn flow_diagram(props: &FlowDiagramProps) -> Html {
     html! {
         <section class="panel flows" aria-label="QoS handshakes">
             <p class="row">
-                <span id="receive-window">{ format!("Outgoing in flight: {window} of the broker's Receive Maximum {}", model.receive_maximum) }</span>
+                <span data-part="receive-window">{ format!("Outgoing in flight: {window} of the broker's Receive Maximum {}", model.receive_maximum) }</span>
                 <span class="muted">{ format!("incoming waiting: {}", model.flows.waiting(Direction::Received)) }</span>
             </p>
             <div class="lanes-header"><span>{ "client" }</span><span>{ "broker" }</span></div>
-            <div id="flow-list">
+            <div data-part="flow-list">
             { for model.flows.iter().rev().take(SHOWN).map(|f| flow(f, &props.on_packet)) }
             </div>
         </section>

@@ -115,8 +115,8 @@ pub fn message_list(props: &MessageListProps) -> Html {
     html! {
         <section class="panel messages" aria-label="Messages">
             <div class="row">
-                <input id="message-filter" type="search" placeholder="filter by topic" value={(*filter).clone()} oninput={on_filter} aria-label="Filter messages" />
-                <select id="payload-view" onchange={on_view} aria-label="Payload view">
+                <input data-part="message-filter" type="search" placeholder="filter by topic" value={(*filter).clone()} oninput={on_filter} aria-label="Filter messages" />
+                <select data-part="payload-view" onchange={on_view} aria-label="Payload view">
                     <option value="text">{ "Text" }</option>
                     <option value="json">{ "JSON" }</option>
                     <option value="hex">{ "Hex" }</option>
@@ -124,10 +124,10 @@ pub fn message_list(props: &MessageListProps) -> Html {
                 </select>
                 <button onclick={export(false)}>{ "Export NDJSON" }</button>
                 <button onclick={export(true)}>{ "Export JSON" }</button>
-                <label class="button">{ "Import…" }<input id="import-log" type="file" accept=".ndjson,.json,application/x-ndjson" onchange={import} hidden=true /></label>
+                <label class="button">{ "Import…" }<input data-part="import-log" type="file" accept=".ndjson,.json,application/x-ndjson" onchange={import} hidden=true /></label>
                 <span class="muted">{ format!("{} kept", model.messages.len()) }</span>
             </div>
-            <div id="message-list" ref={list.clone()} class="vlist" onscroll={on_scroll} role="list" aria-label="Received messages, newest first">
+            <div data-part="message-list" ref={list.clone()} class="vlist" onscroll={on_scroll} role="list" aria-label="Received messages, newest first">
                 // Spacers are SVGs sized by attribute: the CSP forbids inline styles.
                 <svg class="spacer" width="1" height={(first as f64 * ROW_PX).to_string()} aria-hidden="true" />
                 { for shown.iter().map(|m| {
@@ -147,7 +147,7 @@ pub fn message_list(props: &MessageListProps) -> Html {
             </div>
             <p class="muted">{ format!("{} of {} shown ({} match)", shown.len(), model.messages.len(), matching.len()) }</p>
             if let Some(m) = (*selected).clone() {
-                <div id="message-detail" class="message-detail">
+                <div data-part="message-detail" class="message-detail">
                     <h3><code>{ &m.topic }</code>{ format!(" · QoS {}{} · {} bytes", m.qos as u8, if m.retain { " · retained" } else { "" }, m.payload.len()) }</h3>
                     <button class="link copy" title="copy the payload" aria-label="Copy payload" onclick={copy(render_payload(&m.payload, *view, usize::MAX))}>{ "⧉ copy" }</button>
                     <pre class="payload">{ render_payload(&m.payload, *view, 20_000) }</pre>

@@ -42,13 +42,13 @@ pub fn packet_view(props: &PacketViewProps) -> Html {
     html! {
         <section class="panel packets" aria-label="Packets">
             if !model.violations.is_empty() {
-                <ul id="violations" class="violations" role="alert">
+                <ul data-part="violations" class="violations" role="alert">
                 { for model.violations.iter().rev().map(|(at, v)| html! { <li><span class="t">{ at }</span>{ " spec violation by the server: " }{ v }</li> }) }
                 </ul>
             }
             <div class="row"><button onclick={export}>{ "Export trace" }</button><span class="muted">{ format!("{} packets kept", model.trace.len()) }</span></div>
             <div class="split">
-                <table id="packet-list" class="grid">
+                <table data-part="packet-list" class="grid">
                     <thead><tr><th>{ "#" }</th><th>{ "ms" }</th><th>{ "dir" }</th><th>{ "packet" }</th><th>{ "bytes" }</th></tr></thead>
                     <tbody>
                     { for model.trace.iter().rev().take(SHOWN).map(|p| {
@@ -74,9 +74,9 @@ pub fn packet_view(props: &PacketViewProps) -> Html {
 fn detail(p: &PacketRecord, version: ProtocolVersion) -> Html {
     let spans = layout(version, &p.raw);
     html! {
-        <div class="packet-detail" id="packet-detail">
+        <div class="packet-detail" data-part="packet-detail">
             <h3>{ format!("#{} {} {} · {} bytes", p.seq, if p.direction == Direction::Sent { "sent" } else { "received" }, p.name(), p.raw.len()) }</h3>
-            <div class="hexdump" id="hexdump">
+            <div class="hexdump" data-part="hexdump">
             { for spans.iter().map(|s| html! {
                 <div class={classes!("span", part_class(s.part))}>
                     <code class="bytes">{ crate::view::hex(&p.raw[s.range.clone()]) }</code>

@@ -89,34 +89,34 @@ pub fn publish_form(props: &PublishFormProps) -> Html {
             <h2>{ "Publish" }</h2>
             <form onsubmit={on_submit}>
                 <div class="row">
-                    <input id="publish-topic" type="text" placeholder="topic" aria-label="Topic" value={s.topic.clone()}
+                    <input data-part="publish-topic" type="text" placeholder="topic" aria-label="Topic" value={s.topic.clone()}
                            oninput={text_input(&spec, |s, v| s.topic = v)} />
-                    <select id="publish-qos" aria-label="QoS" onchange={on_qos}>
+                    <select data-part="publish-qos" aria-label="QoS" onchange={on_qos}>
                         <option value="0" selected={s.qos as u8 == 0}>{ "QoS 0" }</option>
                         <option value="1" selected={s.qos as u8 == 1}>{ "QoS 1" }</option>
                         <option value="2" selected={s.qos as u8 == 2}>{ "QoS 2" }</option>
                     </select>
-                    <label><input id="publish-retain" type="checkbox" checked={s.retain} onchange={checkbox(&spec, |s, v| s.retain = v)} />{ " Retain" }</label>
-                    <label><input id="publish-hex" type="checkbox" checked={s.hex} onchange={checkbox(&spec, |s, v| s.hex = v)} />{ " Hex" }</label>
+                    <label><input data-part="publish-retain" type="checkbox" checked={s.retain} onchange={checkbox(&spec, |s, v| s.retain = v)} />{ " Retain" }</label>
+                    <label><input data-part="publish-hex" type="checkbox" checked={s.hex} onchange={checkbox(&spec, |s, v| s.hex = v)} />{ " Hex" }</label>
                 </div>
-                <textarea id="publish-payload" rows="3" placeholder="payload (text, JSON, or hex bytes)" aria-label="Payload"
+                <textarea data-part="publish-payload" rows="3" placeholder="payload (text, JSON, or hex bytes)" aria-label="Payload"
                           value={s.payload.clone()} oninput={text_input(&spec, |s, v| s.payload = v)} />
                 if v5 {
                     <details class="properties">
                         <summary>{ "5.0 properties" }</summary>
-                        <div class="row"><input id="publish-content-type" type="text" placeholder="content type" aria-label="Content type"
+                        <div class="row"><input data-part="publish-content-type" type="text" placeholder="content type" aria-label="Content type"
                             value={s.content_type.clone()} oninput={text_input(&spec, |s, v| s.content_type = v)} /></div>
-                        <div class="row"><input id="publish-response-topic" type="text" placeholder="response topic" aria-label="Response topic"
+                        <div class="row"><input data-part="publish-response-topic" type="text" placeholder="response topic" aria-label="Response topic"
                             value={s.response_topic.clone()} oninput={text_input(&spec, |s, v| s.response_topic = v)} /></div>
-                        <div class="row"><input id="publish-correlation" type="text" placeholder="correlation data (hex)" aria-label="Correlation data"
+                        <div class="row"><input data-part="publish-correlation" type="text" placeholder="correlation data (hex)" aria-label="Correlation data"
                             value={s.correlation_hex.clone()} oninput={text_input(&spec, |s, v| s.correlation_hex = v)} />
-                            <input id="publish-expiry" class="num" type="text" placeholder="expiry s" aria-label="Message expiry (s)"
+                            <input data-part="publish-expiry" class="num" type="text" placeholder="expiry s" aria-label="Message expiry (s)"
                             value={s.expiry.clone()} oninput={text_input(&spec, |s, v| s.expiry = v)} /></div>
-                        <textarea id="publish-user-properties" rows="2" placeholder="user properties: name=value per line" aria-label="User properties"
+                        <textarea data-part="publish-user-properties" rows="2" placeholder="user properties: name=value per line" aria-label="User properties"
                             value={s.user_properties.clone()} oninput={text_input(&spec, |s, v| s.user_properties = v)} />
                     </details>
                 }
-                <button id="publish-button" type="submit">{ "Publish" }</button>
+                <button data-part="publish-button" type="submit">{ "Publish" }</button>
             </form>
             if !history.is_empty() {
                 <details class="history">

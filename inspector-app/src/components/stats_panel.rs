@@ -79,15 +79,15 @@ pub fn stats_panel(props: &StatsPanelProps) -> Html {
     };
     html! {
         <section class="panel stats" aria-label="Statistics">
-            <dl id="stats">
+            <dl data-part="stats">
                 <dt>{ "msg/s in" }</dt><dd>{ format!("{:.0}", last.0) }</dd>
                 <dt>{ "msg/s out" }</dt><dd>{ format!("{:.0}", last.1) }</dd>
                 <dt>{ "bytes/s in" }</dt><dd>{ format!("{:.0}", last.2) }</dd>
                 <dt>{ "bytes/s out" }</dt><dd>{ format!("{:.0}", last.3) }</dd>
                 <dt>{ "messages in / out" }</dt><dd>{ format!("{} / {}", model.counters.messages_in, model.counters.messages_out) }</dd>
-                <dt>{ "in flight" }</dt><dd id="inflight">{ model.flows.waiting(crate::state::Direction::Sent) }</dd>
-                <dt>{ "round trip" }</dt><dd id="rtt">{ rtt_text }</dd>
-                <dt>{ "memory" }</dt><dd id="budget">{ format!("{:.1} / {:.0} MiB ({} evicted)", b.used as f64 / 1048576.0, b.limit as f64 / 1048576.0, b.evicted) }</dd>
+                <dt>{ "in flight" }</dt><dd data-part="inflight">{ model.flows.waiting(crate::state::Direction::Sent) }</dd>
+                <dt>{ "round trip" }</dt><dd data-part="rtt">{ rtt_text }</dd>
+                <dt>{ "memory" }</dt><dd data-part="budget">{ format!("{:.1} / {:.0} MiB ({} evicted)", b.used as f64 / 1048576.0, b.limit as f64 / 1048576.0, b.evicted) }</dd>
             </dl>
             <svg class="spark" viewBox={format!("0 0 {} 40", HISTORY * 4)} role="img" aria-label="messages per second, last minute">
                 <polyline class="in" points={points(|r| r.0)} fill="none" />

@@ -58,21 +58,21 @@ pub fn subscriptions(props: &SubscriptionsProps) -> Html {
             <h2>{ "Subscriptions" }</h2>
             <form onsubmit={on_submit}>
                 <div class="row">
-                    <input id="subscribe-filter" type="text" value={spec.filter.clone()} oninput={on_filter} aria-label="Topic filter" />
-                    <select id="subscribe-qos" aria-label="QoS" onchange={edit(|s, e| s.qos = qos_from(&e.clone().unchecked_into::<HtmlSelectElement>().value()))}>
+                    <input data-part="subscribe-filter" type="text" value={spec.filter.clone()} oninput={on_filter} aria-label="Topic filter" />
+                    <select data-part="subscribe-qos" aria-label="QoS" onchange={edit(|s, e| s.qos = qos_from(&e.clone().unchecked_into::<HtmlSelectElement>().value()))}>
                         <option value="0" selected={spec.qos as u8 == 0}>{ "QoS 0" }</option>
                         <option value="1" selected={spec.qos as u8 == 1}>{ "QoS 1" }</option>
                         <option value="2" selected={spec.qos as u8 == 2}>{ "QoS 2" }</option>
                     </select>
-                    <button id="subscribe-button" type="submit">{ "Subscribe" }</button>
+                    <button data-part="subscribe-button" type="submit">{ "Subscribe" }</button>
                 </div>
                 if v5 {
                     <div class="row options">
-                        <label title="Don't receive our own publishes"><input id="subscribe-nl" type="checkbox" checked={spec.no_local}
+                        <label title="Don't receive our own publishes"><input data-part="subscribe-nl" type="checkbox" checked={spec.no_local}
                             onchange={edit(|s, e| s.no_local = e.clone().unchecked_into::<HtmlInputElement>().checked())} />{ " no local" }</label>
-                        <label title="Keep the RETAIN flag on live messages"><input id="subscribe-rap" type="checkbox" checked={spec.retain_as_published}
+                        <label title="Keep the RETAIN flag on live messages"><input data-part="subscribe-rap" type="checkbox" checked={spec.retain_as_published}
                             onchange={edit(|s, e| s.retain_as_published = e.clone().unchecked_into::<HtmlInputElement>().checked())} />{ " retain as published" }</label>
-                        <select id="subscribe-rh" aria-label="Retain handling"
+                        <select data-part="subscribe-rh" aria-label="Retain handling"
                             onchange={edit(|s, e| s.retain_handling = e.clone().unchecked_into::<HtmlSelectElement>().value().parse().unwrap_or(0))}>
                             <option value="0" selected={spec.retain_handling == 0}>{ "retained: send" }</option>
                             <option value="1" selected={spec.retain_handling == 1}>{ "retained: if new" }</option>
@@ -81,7 +81,7 @@ pub fn subscriptions(props: &SubscriptionsProps) -> Html {
                     </div>
                 }
             </form>
-            <ul id="subscription-list">
+            <ul data-part="subscription-list">
             { for model.subscriptions.iter().map(|s| {
                 let remove = { let conn = conn.clone(); let f = s.filter.clone(); Callback::from(move |_| conn.unsubscribe(&f)) };
                 let granted = match s.granted {

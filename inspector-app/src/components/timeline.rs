@@ -19,7 +19,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     html! {
         <section class="panel timeline" aria-label="Session lifecycle">
             <h2>{ "Session lifecycle" }</h2>
-            <ol id="timeline">
+            <ol data-part="timeline">
             { for model.timeline.iter().map(|t| html! {
                 <li class={classes!("stage", t.stage.label())}>
                     <span class="t">{ format!("+{} ms", t.at_ms.saturating_sub(t0)) }</span>

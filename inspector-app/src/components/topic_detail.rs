@@ -43,13 +43,13 @@ pub fn topic_detail(props: &TopicDetailProps) -> Html {
     let stats = node.stats.as_ref();
     html! {
         <section class="panel topic-detail" aria-label="Topic details">
-            <h2><code id="selected-topic">{ &props.topic }</code></h2>
+            <h2><code data-part="selected-topic">{ &props.topic }</code></h2>
             <div class="row">
                 if stats.is_some_and(|s| s.retained) {
-                    <button id="clear-retained" onclick={clear_one}>{ "Clear retained message" }</button>
+                    <button data-part="clear-retained" onclick={clear_one}>{ "Clear retained message" }</button>
                 }
                 if retained_below.len() > 1 || (retained_below.len() == 1 && !stats.is_some_and(|s| s.retained)) {
-                    <button id="clear-retained-tree" class={classes!(confirm.then_some("danger"))} onclick={clear_tree}>
+                    <button data-part="clear-retained-tree" class={classes!(confirm.then_some("danger"))} onclick={clear_tree}>
                         { if *confirm { format!("Confirm: clear {} retained messages", retained_below.len()) } else { format!("Clear {} retained below…", retained_below.len()) } }
                     </button>
                 }

@@ -55,10 +55,10 @@ pub fn topic_tree(props: &TopicTreeProps) -> Html {
     html! {
         <section class="panel topic-tree" aria-label="Topic tree">
             <div class="row">
-                <input id="topic-search" type="search" placeholder="search topics" value={(*search).clone()} oninput={on_search} aria-label="Search topics" />
+                <input data-part="topic-search" type="search" placeholder="search topics" value={(*search).clone()} oninput={on_search} aria-label="Search topics" />
                 <span class="muted">{ format!("{} topics, {} messages", model.topics.root.topic_count(), model.topics.root.total) }</span>
             </div>
-            <ul id="topic-tree" role="tree">
+            <ul data-part="topic-tree" role="tree">
             { for rows.iter().map(|r| {
                 let toggle = {
                     let expanded = expanded.clone();

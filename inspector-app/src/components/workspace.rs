@@ -68,7 +68,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
         let tab = tab.clone();
         let active = *tab == t;
         html! {
-            <button id={id} role="tab" aria-selected={active.to_string()} class={classes!("tab", active.then_some("active"))}
+            <button data-part={id} role="tab" aria-selected={active.to_string()} class={classes!("tab", active.then_some("active"))}
                     onclick={Callback::from(move |_| tab.set(t))}>{ label }</button>
         }
     };

@@ -27,12 +27,12 @@ await cdp.send('Performance.enable');
 // model lives there, not in the JS heap.
 await page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; }));
 await page.goto(`${site.url}/?broker=${encodeURIComponent(BROKER_WS)}`);
-await page.click('#connect-button');
-await page.locator('#link-status', { hasText: 'Connected' }).waitFor({ timeout: 20_000 });
-await page.fill('#subscribe-filter', 'load/#');
-await page.selectOption('#subscribe-qos', '0');
-await page.click('#subscribe-button');
-await page.locator('#subscription-list', { hasText: 'granted QoS 0' }).waitFor({ timeout: 10_000 });
+await page.click('[data-part=connect-button]');
+await page.locator('[data-part=link-status]', { hasText: 'Connected' }).waitFor({ timeout: 20_000 });
+await page.fill('[data-part=subscribe-filter]', 'load/#');
+await page.selectOption('[data-part=subscribe-qos]', '0');
+await page.click('[data-part=subscribe-button]');
+await page.locator('[data-part=subscription-list]', { hasText: 'granted QoS 0' }).waitFor({ timeout: 10_000 });
 
 // Frame and long-task probes.
 await page.evaluate(() => {
@@ -98,7 +98,7 @@ const wall = (Date.now() - started) / 1000;
 const sent = Number(/sent (\d+)/.exec(loadOut)?.[1] ?? 0);
 // Let the inspector catch up (bounded), and measure how long that takes.
 const t1 = Date.now();
-await page.waitForFunction((n) => Number(document.querySelectorAll('#stats dd')[4]?.textContent.split(' / ')[0]) >= n, sent, { timeout: 60_000 })
+await page.waitForFunction((n) => Number(document.querySelectorAll('[data-part=stats] dd')[4]?.textContent.split(' / ')[0]) >= n, sent, { timeout: 60_000 })
   .catch(() => {});
 const catchUpMs = Date.now() - t1;
 
@@ -109,10 +109,10 @@ const probe = await page.evaluate(() => {
 });
 const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
 await cdp.send('HeapProfiler.collectGarbage');
-const received = await page.locator('#stats dd').nth(4).textContent();
+const received = await page.locator('[data-part=stats] dd').nth(4).textContent();
 const t0 = Date.now();
-await page.click('#tab-messages');
-await page.locator('#message-list .vrow').first().waitFor({ timeout: 30_000 });
+await page.click('[data-part=tab-messages]');
+await page.locator('[data-part=message-list] .vrow').first().waitFor({ timeout: 30_000 });
 const messagesTabMs = Date.now() - t0;
 const result = {
   rate: Number(RATE), topics: Number(TOPICS), seconds: SECONDS, wall, catchUpMs, heapMiBEvery10s: heap, wasmMemoryMiBEvery10s: wasmMem,
@@ -121,7 +121,7 @@ const result = {
   longTasks: probe.longTasks, longestTaskMs: Math.round(probe.longestTask),
   jsHeapMiB: +(metrics.JSHeapUsedSize / 1048576).toFixed(1),
   receivedInOut: received, messagesTabMs,
-  budget: await page.locator('#budget').textContent(),
+  budget: await page.locator('[data-part=budget]').textContent(),
 };
 console.log(JSON.stringify(result));
 await browser.close();
