@@ -268,6 +268,10 @@ test('a broker that sends a malformed packet: the violation is named, DISCONNECT
   await ws.locator('[name=broker-url]').fill(`${FAULT}/malformed-qos3`);
   await ws.locator('[data-part=connect-button]').click();
   await ws.locator('[data-part=tab-packets]').click();
+  // The tab pattern: the panel is named by the active tab, which names the panel it controls.
+  const panel = ws.getByRole('tabpanel', { name: 'Packets' });
+  await panel.waitFor({ timeout: 5_000 });
+  assert.equal(await ws.getByRole('tab', { name: 'Packets' }).getAttribute('aria-controls'), await panel.getAttribute('id'));
   const violation = ws.locator('[data-part=violations] li').first();
   await violation.waitFor({ timeout: 10_000 });
   const text = await violation.textContent();

@@ -64,13 +64,25 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
         let s = selected_topic.clone();
         Callback::from(move |t: String| s.set(Some(t)))
     };
-    let tab_button = |t: Tab, label: &'static str, id: &'static str| {
+    // WAI-ARIA tabs: each tab names the one panel (the active tab's content) it controls, and
+    // the panel is labelled by the active tab; ids carry the workspace's number.
+    let panel_id = format!("tab-panel-{}", props.index);
+    let tab_id = |part: &str| format!("{part}-{}", props.index);
+    let tab_button = |t: Tab, label: &'static str, part: &'static str| {
         let tab = tab.clone();
         let active = *tab == t;
         html! {
-            <button data-part={id} role="tab" aria-selected={active.to_string()} class={classes!("tab", active.then_some("active"))}
+            <button id={tab_id(part)} data-part={part} role="tab" aria-selected={active.to_string()}
+                    aria-controls={panel_id.clone()}
+                    class={classes!("tab", active.then_some("active"))}
                     onclick={Callback::from(move |_| tab.set(t))}>{ label }</button>
         }
+    };
+    let active_part = match *tab {
+        Tab::Topics => "tab-topics",
+        Tab::Messages => "tab-messages",
+        Tab::Handshakes => "tab-handshakes",
+        Tab::Packets => "tab-packets",
     };
     html! {
         <div class="workspace" hidden={!props.visible}>
@@ -86,6 +98,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                     { tab_button(Tab::Handshakes, "QoS handshakes", "tab-handshakes") }
                     { tab_button(Tab::Packets, "Packets", "tab-packets") }
                 </nav>
+                <div role="tabpanel" id={panel_id.clone()} aria-labelledby={tab_id(active_part)}>
                 { match *tab {
                     Tab::Topics => html! {
                         <div class="split">
@@ -97,6 +110,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                     Tab::Handshakes => html! { <FlowDiagram conn={conn.clone()} on_packet={on_packet} /> },
                     Tab::Packets => html! { <PacketView conn={conn.clone()} selected={*selected_packet} on_select={on_select_packet} /> },
                 } }
+                </div>
             </main>
             <aside class="right">
                 <StatsPanel conn={conn.clone()} now_ms={*now} />
