@@ -272,6 +272,13 @@ test('a broker that sends a malformed packet: the violation is named, DISCONNECT
   const panel = ws.getByRole('tabpanel', { name: 'Packets' });
   await panel.waitFor({ timeout: 5_000 });
   assert.equal(await ws.getByRole('tab', { name: 'Packets' }).getAttribute('aria-controls'), await panel.getAttribute('id'));
+  // Keyboard: only the active tab is in the Tab order; the arrow keys move between tabs.
+  assert.equal(await ws.locator('[role=tab][tabindex="0"]').count(), 1);
+  await ws.getByRole('tab', { name: 'Packets' }).press('ArrowLeft');
+  await ws.getByRole('tabpanel', { name: 'QoS handshakes' }).waitFor({ timeout: 5_000 });
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'QoS handshakes');
+  await page.keyboard.press('End');
+  await panel.waitFor({ timeout: 5_000 });
   const violation = ws.locator('[data-part=violations] li').first();
   await violation.waitFor({ timeout: 10_000 });
   const text = await violation.textContent();

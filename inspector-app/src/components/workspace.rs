@@ -11,12 +11,32 @@ use crate::components::{
 use crate::hooks::use_connection;
 use crate::state::Profile;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Tab {
     Topics,
     Messages,
     Handshakes,
     Packets,
+}
+
+/// The tabs in order: the tab, its label, its `data-part`.
+const TABS: [(Tab, &str, &str); 4] = [
+    (Tab::Topics, "Topics", "tab-topics"),
+    (Tab::Messages, "Messages", "tab-messages"),
+    (Tab::Handshakes, "QoS handshakes", "tab-handshakes"),
+    (Tab::Packets, "Packets", "tab-packets"),
+];
+
+/// The tab a key moves to from tab `from` (index in [`TABS`]): the WAI-ARIA tabs keys.
+fn tab_after_key(from: usize, key: &str) -> Option<usize> {
+    let n = TABS.len();
+    match key {
+        "ArrowRight" => Some((from + 1) % n),
+        "ArrowLeft" => Some((from + n - 1) % n),
+        "Home" => Some(0),
+        "End" => Some(n - 1),
+        _ => None,
+    }
 }
 
 /// Props of [`Workspace`].
@@ -65,25 +85,49 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
         Callback::from(move |t: String| s.set(Some(t)))
     };
     // WAI-ARIA tabs: each tab names the one panel (the active tab's content) it controls, and
-    // the panel is labelled by the active tab; ids carry the workspace's number.
+    // the panel is labelled by the active tab; ids carry the workspace's number. Only the active
+    // tab is in the Tab order; the arrow keys, Home and End move between tabs.
     let panel_id = format!("tab-panel-{}", props.index);
     let tab_id = |part: &str| format!("{part}-{}", props.index);
-    let tab_button = |t: Tab, label: &'static str, part: &'static str| {
-        let tab = tab.clone();
-        let active = *tab == t;
-        html! {
-            <button id={tab_id(part)} data-part={part} role="tab" aria-selected={active.to_string()}
-                    aria-controls={panel_id.clone()}
-                    class={classes!("tab", active.then_some("active"))}
-                    onclick={Callback::from(move |_| tab.set(t))}>{ label }</button>
-        }
+    let tab_refs = use_memo((), |_| {
+        std::array::from_fn::<NodeRef, 4, _>(|_| NodeRef::default())
+    });
+    let active_index = TABS.iter().position(|(t, ..)| *t == *tab).unwrap_or(0);
+    let on_tab_key = {
+        let (tab, tab_refs) = (tab.clone(), tab_refs.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(next) = tab_after_key(active_index, &e.key()) else {
+                return;
+            };
+            e.prevent_default();
+            if let Some((t, ..)) = TABS.get(next) {
+                tab.set(*t);
+            }
+            if let Some(button) = tab_refs
+                .get(next)
+                .and_then(|r| r.cast::<web_sys::HtmlElement>())
+            {
+                let _ = button.focus();
+            }
+        })
     };
-    let active_part = match *tab {
-        Tab::Topics => "tab-topics",
-        Tab::Messages => "tab-messages",
-        Tab::Handshakes => "tab-handshakes",
-        Tab::Packets => "tab-packets",
-    };
+    let tab_buttons = TABS
+        .iter()
+        .zip(tab_refs.iter())
+        .map(|((t, label, part), node)| {
+            let (tab, t) = (tab.clone(), *t);
+            let active = *tab == t;
+            html! {
+                <button ref={node.clone()} id={tab_id(part)} data-part={*part} role="tab"
+                        aria-selected={active.to_string()} aria-controls={panel_id.clone()}
+                        tabindex={if active { "0" } else { "-1" }}
+                        class={classes!("tab", active.then_some("active"))}
+                        onclick={Callback::from(move |_| tab.set(t))}>{ *label }</button>
+            }
+        });
+    let active_part = TABS
+        .get(active_index)
+        .map_or("tab-topics", |(_, _, part)| *part);
     html! {
         <div class="workspace" hidden={!props.visible}>
             <aside class="left">
@@ -92,11 +136,8 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                 <PublishForm conn={conn.clone()} />
             </aside>
             <main class="center">
-                <nav role="tablist" class="tabs">
-                    { tab_button(Tab::Topics, "Topics", "tab-topics") }
-                    { tab_button(Tab::Messages, "Messages", "tab-messages") }
-                    { tab_button(Tab::Handshakes, "QoS handshakes", "tab-handshakes") }
-                    { tab_button(Tab::Packets, "Packets", "tab-packets") }
+                <nav role="tablist" class="tabs" aria-label="Views" onkeydown={on_tab_key}>
+                    { for tab_buttons }
                 </nav>
                 <div role="tabpanel" id={panel_id.clone()} aria-labelledby={tab_id(active_part)}>
                 { match *tab {
@@ -117,5 +158,20 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                 <Timeline conn={conn.clone()} />
             </aside>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tab_after_key;
+
+    #[test]
+    fn the_arrow_keys_wrap_around_the_tabs_and_home_end_jump() {
+        assert_eq!(tab_after_key(0, "ArrowRight"), Some(1));
+        assert_eq!(tab_after_key(3, "ArrowRight"), Some(0));
+        assert_eq!(tab_after_key(0, "ArrowLeft"), Some(3));
+        assert_eq!(tab_after_key(2, "Home"), Some(0));
+        assert_eq!(tab_after_key(1, "End"), Some(3));
+        assert_eq!(tab_after_key(1, "Enter"), None);
     }
 }
