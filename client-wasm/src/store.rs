@@ -182,6 +182,17 @@ impl IdbStore {
         Ok(op)
     }
 
+    /// A new transaction (`mode`) on the sessions object store; failures are `Storage(failed)`.
+    fn sessions(
+        &self,
+        mode: &str,
+        failed: &'static str,
+    ) -> Result<(IdbTransaction, IdbObjectStore), ClientError> {
+        let tx = self.db.transaction(STORE, mode).map_err(storage(failed))?;
+        let store = tx.object_store(STORE).map_err(storage(failed))?;
+        Ok((tx, store))
+    }
+
     /// Reads the bytes stored under `key`, if any, for `done`.
     pub(crate) fn load(
         &self,
@@ -189,15 +200,8 @@ impl IdbStore {
         done: impl FnOnce(Result<Option<Vec<u8>>, ClientError>) + 'static,
     ) -> Result<IdbOp, ClientError> {
         const FAILED: &str = "cannot read the stored session";
-        let tx = self
-            .db
-            .transaction(STORE, "readonly")
-            .map_err(storage(FAILED))?;
-        let request = tx
-            .object_store(STORE)
-            .map_err(storage(FAILED))?
-            .get(key)
-            .map_err(storage(FAILED))?;
+        let (_, store) = self.sessions("readonly", FAILED)?;
+        let request = store.get(key).map_err(storage(FAILED))?;
         let read = request.clone();
         Ok(IdbOp::watch(Target::Request(request), move |ok| {
             done(if ok {
@@ -220,12 +224,8 @@ impl IdbStore {
         done: impl FnOnce(Result<(), ClientError>) + 'static,
     ) -> Result<IdbOp, ClientError> {
         const FAILED: &str = "cannot write the session to IndexedDB";
-        let tx = self
-            .db
-            .transaction(STORE, "readwrite")
-            .map_err(storage(FAILED))?;
-        tx.object_store(STORE)
-            .map_err(storage(FAILED))?
+        let (tx, store) = self.sessions("readwrite", FAILED)?;
+        store
             .put(&Uint8Array::from(bytes).into(), key)
             .map_err(storage(FAILED))?;
         Ok(IdbOp::watch(Target::Transaction(tx), move |ok| {
