@@ -56,7 +56,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 
 if [ ! -d tests/e2e/node_modules/playwright-core ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
-  log "npm ci (tests/e2e: playwright-core, mqtt-packet)"
+  log "npm ci (tests/e2e: playwright-core, mqtt-packet, axe-core)"
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 log "ready: $(wasm-bindgen --version), $(trunk --version), $(chromium --version 2>/dev/null | head -1)"

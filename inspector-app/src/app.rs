@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::components::Workspace;
+use crate::components::{ConnectionTabs, Workspace};
 use crate::state::Profile;
 
 /// The profile to start with: `?broker=ws://…` (and optionally `client_id`,
@@ -47,9 +47,28 @@ pub fn app() -> Html {
             })
             .is_some_and(|m| m.matches())
     });
+    let select = {
+        let active = active.clone();
+        Callback::from(move |n: u32| active.set(n))
+    };
+    let close = {
+        let (connections, active) = (connections.clone(), active.clone());
+        Callback::from(move |n: u32| {
+            let at = connections.iter().position(|&c| c == n);
+            let v: Vec<u32> = connections.iter().copied().filter(|&c| c != n).collect();
+            if *active == n {
+                // The tab after the closed one, else the one before.
+                let next = at.and_then(|i| v.get(i).or(v.get(i.wrapping_sub(1))));
+                if let Some(&next) = next {
+                    active.set(next);
+                }
+            }
+            connections.set(v);
+        })
+    };
     let add = {
         let (connections, active) = (connections.clone(), active.clone());
-        Callback::from(move |_| {
+        Callback::from(move |()| {
             let next = connections.iter().max().copied().unwrap_or(0) + 1;
             let mut v = (*connections).clone();
             v.push(next);
@@ -65,30 +84,11 @@ pub fn app() -> Html {
         <div class={classes!("app", if *light { "theme-light" } else { "theme-dark" })}>
             <header class="top">
                 <h1>{ "MQTT Inspector" }</h1>
-                <nav class="connections" role="tablist" aria-label="Connections">
-                { for connections.iter().map(|&n| {
-                    let select = { let active = active.clone(); Callback::from(move |_| active.set(n)) };
-                    let close = {
-                        let (connections, active) = (connections.clone(), active.clone());
-                        Callback::from(move |e: MouseEvent| {
-                            e.stop_propagation();
-                            let v: Vec<u32> = connections.iter().copied().filter(|&c| c != n).collect();
-                            if *active == n { if let Some(&f) = v.first() { active.set(f); } }
-                            connections.set(v);
-                        })
-                    };
-                    html! {
-                        <span class={classes!("conn-tab", (*active == n).then_some("active"))}>
-                            <button role="tab" aria-selected={(*active == n).to_string()} onclick={select}>{ format!("Connection {n}") }</button>
-                            if connections.len() > 1 { <button class="link" onclick={close} aria-label={format!("Close connection {n}")}>{ "✕" }</button> }
-                        </span>
-                    }
-                }) }
-                    <button id="add-connection" onclick={add} aria-label="Open another connection">{ "+" }</button>
-                </nav>
+                <ConnectionTabs connections={(*connections).clone()} active={*active}
+                                on_select={select} on_close={close} on_add={add} />
                 <button id="theme-toggle" class="theme" onclick={toggle_theme}>{ if *light { "Dark theme" } else { "Light theme" } }</button>
             </header>
-            <div class="workspaces">
+            <main class="workspaces">
             { for connections.iter().map(|&n| {
                 // Each connection needs its own client id, or the broker would
                 // hand the session from one to the other.
@@ -99,7 +99,7 @@ pub fn app() -> Html {
                 let budget = GLOBAL_BUDGET / connections.len().max(1);
                 html! { <Workspace key={n} index={n} initial={profile} visible={*active == n} {budget} /> }
             }) }
-            </div>
+            </main>
         </div>
     }
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { launchBrowser, serveStatic, BROKER_WS, ARTIFACTS } from './lib/harness.mjs';
+import { launchBrowser, serveStatic, axeViolations, BROKER_WS, ARTIFACTS } from './lib/harness.mjs';
 
 const run = promisify(execFile);
 const DIST = process.env.INSPECTOR_DIST ?? new URL('../../dist', import.meta.url).pathname;
@@ -323,4 +323,51 @@ test('markup in a server reason string stays text; an exported trace carries no 
   assert.doesNotMatch(text, /demo-pass/, 'no password in clear');
   assert.doesNotMatch(text, new RegExp(Buffer.from('demo-pass').toString('hex').match(/../g).join(' ')), 'no password in hex');
   assert.deepEqual(errors, [], 'no dialog, no page error');
+});
+
+test('accessibility: axe-core finds no violation in any view, in either theme; the connection tabs work from the keyboard', async () => {
+  // Connection 1 has subscriptions, messages, topics and QoS 2 handshakes from the tests above.
+  await page.getByRole('tab', { name: 'Connection 1' }).click();
+  const first = page.locator('.workspace:not([hidden])');
+  for (const theme of ['first', 'second']) {
+    for (const view of ['topics', 'messages', 'handshakes', 'packets']) {
+      await first.locator(`[data-part=tab-${view}]`).click();
+      // With something selected, so that the detail panes are checked too.
+      if (view === 'messages') await first.locator('[data-part=message-list] .vrow').first().click();
+      if (view === 'packets') await first.locator('[data-part=packet-list] .packet-name').first().click();
+      assert.deepEqual(await axeViolations(page), [], `${theme} theme, ${view} view`);
+    }
+    await page.click('#theme-toggle');
+  }
+  // The workspace of the malformed-packet test, showing the server's spec violation.
+  const faulty = await page.evaluate(() => document.querySelector('[data-part=violations]')?.closest('.workspace')?.getAttribute('aria-labelledby'));
+  assert.ok(faulty, 'a workspace with a spec violation');
+  await page.locator(`#${faulty}`).click();
+  await page.locator('.workspace:not([hidden]) [data-part=violations] li').first().waitFor({ timeout: 5_000 });
+  assert.deepEqual(await axeViolations(page), [], 'violations shown');
+
+  // The connections' tabs: one tab per connection, each controlling its workspace; only the
+  // active tab is in the Tab order; arrow keys select, Delete closes the focused connection.
+  const tabs = page.getByRole('tablist', { name: 'Connections' }).getByRole('tab');
+  const count = await tabs.count();
+  assert.ok(count >= 3, `${count} connection tabs`);
+  assert.equal(await page.locator('[role=tablist][aria-label=Connections] [tabindex="0"]').count(), 1);
+  const tab1 = page.getByRole('tab', { name: 'Connection 1' });
+  await tab1.click();
+  const panel = page.getByRole('tabpanel', { name: 'Connection 1' });
+  assert.equal(await panel.getAttribute('id'), await tab1.getAttribute('aria-controls'));
+  assert.equal(await panel.isVisible(), true);
+  await tab1.press('ArrowRight');
+  const second = page.locator('[role=tablist][aria-label=Connections] [role=tab][aria-selected=true]');
+  const secondName = await second.textContent();
+  assert.notEqual(secondName, 'Connection 1');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), secondName, 'focus follows the selection');
+  await page.keyboard.press('Delete');
+  await page.waitForFunction((n) => document.querySelectorAll('[role=tablist][aria-label=Connections] [role=tab]').length === n, count - 1, { timeout: 5_000 });
+  assert.equal(await page.getByRole('tab', { name: secondName }).count(), 0, `${secondName} closed`);
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'tab', 'the focus stays on a tab');
+  await page.keyboard.press('Home');
+  assert.equal(await tab1.getAttribute('aria-selected'), 'true');
+  assert.deepEqual(await axeViolations(page), [], 'after closing a connection');
+  assert.deepEqual(errors, []);
 });

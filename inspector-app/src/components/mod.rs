@@ -2,6 +2,7 @@
 //! domain methods of [`crate::hooks::ConnectionHandle`].
 
 pub mod connect_form;
+pub mod connection_tabs;
 pub mod flow_diagram;
 pub mod message_list;
 pub mod packet_view;
@@ -14,6 +15,7 @@ pub mod topic_tree;
 pub mod workspace;
 
 pub use connect_form::ConnectForm;
+pub use connection_tabs::ConnectionTabs;
 pub use flow_diagram::FlowDiagram;
 pub use message_list::MessageList;
 pub use packet_view::PacketView;
@@ -33,6 +35,21 @@ pub(crate) fn qos_from(v: &str) -> QoS {
         "2" => QoS::ExactlyOnce,
         "1" => QoS::AtLeastOnce,
         _ => QoS::AtMostOnce,
+    }
+}
+
+/// The tab a key moves to from tab `from` of `count` (WAI-ARIA tabs: the arrow keys wrap
+/// around, Home and End jump to the ends); `None` for other keys.
+pub(crate) fn tab_after_key(from: usize, count: usize, key: &str) -> Option<usize> {
+    if count == 0 {
+        return None;
+    }
+    match key {
+        "ArrowRight" => Some((from + 1) % count),
+        "ArrowLeft" => Some((from + count - 1) % count),
+        "Home" => Some(0),
+        "End" => Some(count - 1),
+        _ => None,
     }
 }
 
@@ -58,4 +75,21 @@ pub(crate) fn download(name: &str, mime: &str, text: &str) {
         }
     }
     let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tab_after_key;
+
+    #[test]
+    fn the_arrow_keys_wrap_around_the_tabs_and_home_end_jump() {
+        assert_eq!(tab_after_key(0, 4, "ArrowRight"), Some(1));
+        assert_eq!(tab_after_key(3, 4, "ArrowRight"), Some(0));
+        assert_eq!(tab_after_key(0, 4, "ArrowLeft"), Some(3));
+        assert_eq!(tab_after_key(2, 4, "Home"), Some(0));
+        assert_eq!(tab_after_key(1, 4, "End"), Some(3));
+        assert_eq!(tab_after_key(1, 4, "Enter"), None);
+        assert_eq!(tab_after_key(0, 1, "ArrowLeft"), Some(0));
+        assert_eq!(tab_after_key(0, 0, "ArrowRight"), None);
+    }
 }

@@ -42,9 +42,11 @@ pub fn packet_view(props: &PacketViewProps) -> Html {
     html! {
         <section class="panel packets" aria-label="Packets">
             if !model.violations.is_empty() {
-                <ul data-part="violations" class="violations" role="alert">
-                { for model.violations.iter().rev().map(|(at, v)| html! { <li><span class="t">{ at }</span>{ " spec violation by the server: " }{ v }</li> }) }
-                </ul>
+                <div role="alert">
+                    <ul data-part="violations" class="violations">
+                    { for model.violations.iter().rev().map(|(at, v)| html! { <li><span class="t">{ at }</span>{ " spec violation by the server: " }{ v }</li> }) }
+                    </ul>
+                </div>
             }
             <div class="row"><button onclick={export}>{ "Export trace" }</button><span class="muted">{ format!("{} packets kept", model.trace.len()) }</span></div>
             <div class="split">
@@ -84,7 +86,7 @@ fn detail(p: &PacketRecord, version: ProtocolVersion) -> Html {
                 </div>
             }) }
             </div>
-            <pre class="decoded">{ crate::view::compact_debug(&format!("{:#?}", p.packet)) }</pre>
+            <pre class="decoded" tabindex="0" aria-label="Decoded packet">{ crate::view::compact_debug(&format!("{:#?}", p.packet)) }</pre>
         </div>
     }
 }

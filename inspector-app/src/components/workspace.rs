@@ -4,9 +4,10 @@
 use client_wasm::timer::{now_ms, Timeout};
 use yew::prelude::*;
 
+use crate::components::connection_tabs::{connection_tab_id, workspace_id};
 use crate::components::{
-    ConnectForm, FlowDiagram, MessageList, PacketView, PublishForm, StatsPanel, Subscriptions,
-    Timeline, TopicDetail, TopicTreeView,
+    tab_after_key, ConnectForm, FlowDiagram, MessageList, PacketView, PublishForm, StatsPanel,
+    Subscriptions, Timeline, TopicDetail, TopicTreeView,
 };
 use crate::hooks::use_connection;
 use crate::state::Profile;
@@ -26,18 +27,6 @@ const TABS: [(Tab, &str, &str); 4] = [
     (Tab::Handshakes, "QoS handshakes", "tab-handshakes"),
     (Tab::Packets, "Packets", "tab-packets"),
 ];
-
-/// The tab a key moves to from tab `from` (index in [`TABS`]): the WAI-ARIA tabs keys.
-fn tab_after_key(from: usize, key: &str) -> Option<usize> {
-    let n = TABS.len();
-    match key {
-        "ArrowRight" => Some((from + 1) % n),
-        "ArrowLeft" => Some((from + n - 1) % n),
-        "Home" => Some(0),
-        "End" => Some(n - 1),
-        _ => None,
-    }
-}
 
 /// Props of [`Workspace`].
 #[derive(Properties, PartialEq, Debug)]
@@ -96,7 +85,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
     let on_tab_key = {
         let (tab, tab_refs) = (tab.clone(), tab_refs.clone());
         Callback::from(move |e: KeyboardEvent| {
-            let Some(next) = tab_after_key(active_index, &e.key()) else {
+            let Some(next) = tab_after_key(active_index, TABS.len(), &e.key()) else {
                 return;
             };
             e.prevent_default();
@@ -129,16 +118,17 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
         .get(active_index)
         .map_or("tab-topics", |(_, _, part)| *part);
     html! {
-        <div class="workspace" hidden={!props.visible}>
-            <aside class="left">
+        <div class="workspace" hidden={!props.visible} role="tabpanel"
+             id={workspace_id(props.index)} aria-labelledby={connection_tab_id(props.index)}>
+            <aside class="left" aria-label="Connect, subscribe, publish">
                 <ConnectForm conn={conn.clone()} initial={initial} index={props.index} />
                 <Subscriptions conn={conn.clone()} />
                 <PublishForm conn={conn.clone()} />
             </aside>
-            <main class="center">
-                <nav role="tablist" class="tabs" aria-label="Views" onkeydown={on_tab_key}>
+            <div class="center">
+                <div role="tablist" class="tabs" aria-label="Views" onkeydown={on_tab_key}>
                     { for tab_buttons }
-                </nav>
+                </div>
                 <div role="tabpanel" id={panel_id.clone()} aria-labelledby={tab_id(active_part)}>
                 { match *tab {
                     Tab::Topics => html! {
@@ -152,26 +142,11 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                     Tab::Packets => html! { <PacketView conn={conn.clone()} selected={*selected_packet} on_select={on_select_packet} /> },
                 } }
                 </div>
-            </main>
-            <aside class="right">
+            </div>
+            <aside class="right" aria-label="Statistics and lifecycle">
                 <StatsPanel conn={conn.clone()} now_ms={*now} />
                 <Timeline conn={conn.clone()} />
             </aside>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::tab_after_key;
-
-    #[test]
-    fn the_arrow_keys_wrap_around_the_tabs_and_home_end_jump() {
-        assert_eq!(tab_after_key(0, "ArrowRight"), Some(1));
-        assert_eq!(tab_after_key(3, "ArrowRight"), Some(0));
-        assert_eq!(tab_after_key(0, "ArrowLeft"), Some(3));
-        assert_eq!(tab_after_key(2, "Home"), Some(0));
-        assert_eq!(tab_after_key(1, "End"), Some(3));
-        assert_eq!(tab_after_key(1, "Enter"), None);
     }
 }
