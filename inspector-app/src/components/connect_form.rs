@@ -181,37 +181,47 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
                     </select>
                 </div>
             }
-            <div class="row">
-                <label for={id("broker-url")}>{ "Broker" }</label>
-                <input id={id("broker-url")} name="broker-url" type="text" value={p.url.clone()} disabled={active}
-                       oninput={text(|p, v| p.url = v, &profile)} placeholder="ws://127.0.0.1:9001" />
-                <select data-part="protocol" onchange={on_version} disabled={active} aria-label="Protocol version">
-                    <option value="5" selected={p.v5}>{ "MQTT 5.0" }</option>
-                    <option value="4" selected={!p.v5}>{ "MQTT 3.1.1" }</option>
-                </select>
-            </div>
-            <div class="row">
-                <label for={id("client-id")}>{ "Client id" }</label>
-                <input id={id("client-id")} name="client-id" type="text" value={p.client_id.clone()} disabled={active}
-                       oninput={text(|p, v| p.client_id = v, &profile)} />
-                <label for={id("keep-alive")}>{ "Keep-alive (s)" }</label>
-                <input id={id("keep-alive")} name="keep-alive" class="num" type="number" min="0" max="65535" value={p.keep_alive.to_string()} disabled={active}
-                       oninput={text(|p, v| p.keep_alive = v.parse().unwrap_or(p.keep_alive), &profile)} />
-            </div>
-            <div class="row">
-                <label for={id("username")}>{ "User" }</label>
-                <input id={id("username")} name="username" type="text" autocomplete="username" value={p.username.clone()} disabled={active}
-                       oninput={text(|p, v| p.username = v, &profile)} />
-                <label for={id("password")}>{ "Password" }</label>
-                <input id={id("password")} name="password" type="password" autocomplete="current-password" value={p.password.clone()} disabled={active}
-                       oninput={text(|p, v| p.password = v, &profile)} />
-            </div>
-            <div class="row">
-                <label><input data-part="clean-start" type="checkbox" checked={p.clean_start} onchange={on_clean} disabled={active} />{ " Clean start" }</label>
+            <div class="fields">
+                <div class="field wide">
+                    <label for={id("broker-url")}>{ "Broker" }</label>
+                    <div class="row">
+                        <input id={id("broker-url")} name="broker-url" type="text" value={p.url.clone()} disabled={active}
+                               oninput={text(|p, v| p.url = v, &profile)} placeholder="ws://127.0.0.1:9001" />
+                        <select data-part="protocol" onchange={on_version} disabled={active} aria-label="Protocol version">
+                            <option value="5" selected={p.v5}>{ "MQTT 5.0" }</option>
+                            <option value="4" selected={!p.v5}>{ "MQTT 3.1.1" }</option>
+                        </select>
+                    </div>
+                </div>
+                <div class="field">
+                    <label for={id("client-id")}>{ "Client id" }</label>
+                    <input id={id("client-id")} name="client-id" type="text" value={p.client_id.clone()} disabled={active}
+                           oninput={text(|p, v| p.client_id = v, &profile)} />
+                </div>
+                <div class="field">
+                    <label for={id("keep-alive")}>{ "Keep-alive (s)" }</label>
+                    <input id={id("keep-alive")} name="keep-alive" class="num" type="number" min="0" max="65535" value={p.keep_alive.to_string()} disabled={active}
+                           oninput={text(|p, v| p.keep_alive = v.parse().unwrap_or(p.keep_alive), &profile)} />
+                </div>
+                <div class="field">
+                    <label for={id("username")}>{ "User" }</label>
+                    <input id={id("username")} name="username" type="text" autocomplete="username" value={p.username.clone()} disabled={active}
+                           oninput={text(|p, v| p.username = v, &profile)} />
+                </div>
+                <div class="field">
+                    <label for={id("password")}>{ "Password" }</label>
+                    <input id={id("password")} name="password" type="password" autocomplete="current-password" value={p.password.clone()} disabled={active}
+                           oninput={text(|p, v| p.password = v, &profile)} />
+                </div>
+                <div class="field">
+                    <label class="check"><input data-part="clean-start" type="checkbox" checked={p.clean_start} onchange={on_clean} disabled={active} />{ " Clean start" }</label>
+                </div>
                 if p.v5 {
-                    <label for={id("session-expiry")}>{ "Session expiry (s)" }</label>
-                    <input id={id("session-expiry")} name="session-expiry" class="num" type="number" min="0" value={p.session_expiry.to_string()} disabled={active}
-                           oninput={text(|p, v| p.session_expiry = v.parse().unwrap_or(p.session_expiry), &profile)} />
+                    <div class="field">
+                        <label for={id("session-expiry")}>{ "Session expiry (s)" }</label>
+                        <input id={id("session-expiry")} name="session-expiry" class="num" type="number" min="0" value={p.session_expiry.to_string()} disabled={active}
+                               oninput={text(|p, v| p.session_expiry = v.parse().unwrap_or(p.session_expiry), &profile)} />
+                    </div>
                 }
             </div>
             <details class="will">

@@ -74,7 +74,11 @@ pub fn stats_panel(props: &StatsPanelProps) -> Html {
             .copied()
     };
     let rtt_text = match (pct(50), pct(99)) {
-        (Some(a), Some(b)) => format!("p50 {a} ms · p99 {b} ms ({} flows)", rtt.len()),
+        (Some(a), Some(b)) => format!(
+            "p50 {a} ms · p99 {b} ms ({} {})",
+            rtt.len(),
+            if rtt.len() == 1 { "flow" } else { "flows" }
+        ),
         _ => "—".to_string(),
     };
     html! {
