@@ -337,6 +337,13 @@ export interface MqttClientEvents {
   packetsend: (type: PacketTypeName, raw: Uint8Array, packet: PacketSummary) => void;
   /** A packet was received (`trace: true` only). */
   packetreceive: (type: PacketTypeName, raw: Uint8Array, packet: PacketSummary) => void;
+  /**
+   * Bytes from the broker that are not a valid packet (`trace: true` only): the whole frame, or
+   * the first bytes of one whose fixed header was refused; the rule it breaks (a statement id of
+   * the spec such as `MQTT-3.3.1-4`, or a section such as `MQTT 2.1.4`) and the reason code the
+   * client then closes the connection with (an `error` event follows).
+   */
+  packetreject: (raw: Uint8Array, error: { rule: string; reasonCode: number }) => void;
 }
 
 export type MqttClientEvent = keyof MqttClientEvents;

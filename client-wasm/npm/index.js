@@ -315,6 +315,9 @@ export class MqttClient {
       case 5:
         this.#emit(num ? 'packetreceive' : 'packetsend', text, bytes, fixPacket(JSON.parse(json)));
         break;
+      case 6:
+        this.#emit('packetreject', bytes, { rule: text, reasonCode: num });
+        break;
     }
   }
 }

@@ -18,7 +18,8 @@ use crate::wire::decode_varint;
 /// its fourth byte has the continuation bit.
 ///
 /// After an error the decoder is poisoned: it drops its buffer, ignores further input and returns
-/// the same error forever (the connection must be closed).
+/// the same error forever (the connection must be closed). It keeps the bytes the error was found
+/// in, for a trace ([`Decoder::rejected`]).
 ///
 /// A server decoding CONNECT before knowing the version should read the version from the decoded
 /// [`Connect`](crate::Connect) and call [`Decoder::set_version`].
@@ -41,7 +42,11 @@ pub struct Decoder {
     max_packet_size: u32,
     buf: BytesMut,
     error: Option<DecodeError>,
+    rejected: Bytes,
 }
+
+/// How many bytes of a frame whose fixed header is invalid [`Decoder::rejected`] keeps.
+pub const REJECTED_HEADER_BYTES: usize = 16;
 
 impl Decoder {
     /// A decoder for `version` rejecting packets larger than `max_packet_size` bytes (whole packet,
@@ -52,6 +57,7 @@ impl Decoder {
             max_packet_size,
             buf: BytesMut::new(),
             error: None,
+            rejected: Bytes::new(),
         }
     }
 
@@ -106,6 +112,23 @@ impl Decoder {
         self.error.as_ref()
     }
 
+    /// The bytes the poisoning error was found in (empty while the decoder is not poisoned): the
+    /// whole frame if it had arrived complete, otherwise the start of the frame, at most
+    /// [`REJECTED_HEADER_BYTES`] of what had arrived (a frame refused from its fixed header, such
+    /// as an oversized one, is never buffered further).
+    ///
+    /// ```
+    /// use mqtt_proto::{Decoder, ProtocolVersion};
+    ///
+    /// let mut decoder = Decoder::new(ProtocolVersion::V311, 1024);
+    /// decoder.feed(&[0x36, 0x04, 0x00, 0x01, b'a', 0x00]); // PUBLISH with QoS 3
+    /// assert!(decoder.next_packet().is_err());
+    /// assert_eq!(&decoder.rejected()[..], [0x36, 0x04, 0x00, 0x01, b'a', 0x00]);
+    /// ```
+    pub fn rejected(&self) -> &Bytes {
+        &self.rejected
+    }
+
     /// The next complete raw frame (fixed header included; a zero-copy split of the buffer), or
     /// `None` if more bytes are needed.
     pub fn next_frame(&mut self) -> Result<Option<Bytes>, DecodeError> {
@@ -115,7 +138,12 @@ impl Decoder {
         match self.frame_len() {
             Ok(Some(len)) if len <= self.buf.len() => Ok(Some(self.buf.split_to(len).freeze())),
             Ok(_) => Ok(None),
-            Err(e) => Err(self.poison(e)),
+            Err(e) => {
+                // A copy of the header's few bytes: the buffer may be large.
+                let head = self.buf.get(..REJECTED_HEADER_BYTES).unwrap_or(&self.buf);
+                self.rejected = Bytes::copy_from_slice(head);
+                Err(self.poison(e))
+            }
         }
     }
 
@@ -141,7 +169,10 @@ impl Decoder {
         };
         match decode(self.version, frame.clone()) {
             Ok(packet) => Ok(Some((packet, frame))),
-            Err(e) => Err(self.poison(e)),
+            Err(e) => {
+                self.rejected = frame;
+                Err(self.poison(e))
+            }
         }
     }
 

@@ -1636,6 +1636,46 @@ fn trace_only_when_enabled() {
     );
 }
 
+#[test]
+fn a_rejected_frame_is_traced_with_its_bytes_before_the_connection_closes() {
+    let malformed = [0x36, 0x05, 0x00, 0x01, b't', 0x00, 0x01]; // PUBLISH with QoS 3
+    let mut c = config(V5);
+    c.trace = true;
+    let mut sim = Sim::new(c);
+    sim.establish(false, Properties::default());
+    sim.take_events();
+    sim.bytes(&malformed);
+    let ev = sim.take_events();
+    let at = ev
+        .iter()
+        .position(|e| matches!(e, Event::Rejected(_)))
+        .unwrap_or_else(|| panic!("no Rejected event: {ev:?}"));
+    let Event::Rejected(r) = &ev[at] else {
+        unreachable!()
+    };
+    assert_eq!(&r.raw[..], malformed);
+    assert_eq!(r.error.reason_code(), ReasonCode::MALFORMED_PACKET);
+    // Then our DISCONNECT 0x81 is traced, and the connection is reported lost over it.
+    let lost = ev
+        .iter()
+        .position(|e| matches!(e, Event::Disconnected { .. }))
+        .expect("Disconnected");
+    assert!(at < lost, "{ev:?}");
+    assert!(ev[at..].iter().any(|e| matches!(
+        e,
+        Event::Trace(t) if t.packet == Packet::Disconnect(Disconnect::new(ReasonCode::MALFORMED_PACKET))
+    )));
+
+    // Without tracing: no Rejected event.
+    let mut sim = Sim::new(config(V5));
+    sim.establish(false, Properties::default());
+    sim.bytes(&malformed);
+    assert!(!sim
+        .take_events()
+        .iter()
+        .any(|e| matches!(e, Event::Rejected(_))));
+}
+
 // ----- persistence: snapshot and restore ---------------------------------------------------
 
 /// A persistent 5.0 session with two QoS 2 exchanges and a QoS 1 one open, an incoming QoS 2

@@ -7,7 +7,7 @@ use bytes::{Bytes, BytesMut};
 use mqtt_proto::{
     ConnAck, Connect, DecodeError, Decoder, Disconnect, MqttString, Packet, PacketId,
     ProtocolVersion, PubAck, Publish, QoS, ReasonCode, SubAck, Subscribe, SubscriptionOptions,
-    Topic, TopicFilter,
+    Topic, TopicFilter, REJECTED_HEADER_BYTES,
 };
 
 use ProtocolVersion::{V311, V5};
@@ -217,6 +217,37 @@ fn decode_error_poisons_the_decoder() {
     assert_eq!(decoder.next_packet(), Err(DecodeError::ZeroPacketId));
     assert_eq!(decoder.next_packet(), Err(DecodeError::ZeroPacketId));
     assert_eq!(decoder.error(), Some(&DecodeError::ZeroPacketId));
+}
+
+#[test]
+fn a_poisoned_decoder_keeps_the_bytes_it_rejected() {
+    // A complete frame that does not decode: the whole frame, not what follows it.
+    let mut decoder = Decoder::new(V311, 1024);
+    assert!(decoder.rejected().is_empty());
+    decoder.feed(&[0xD0, 0x00, 0x40, 0x02, 0x00, 0x00, 0xD0, 0x00]);
+    assert_eq!(decoder.next_packet().unwrap().unwrap().0, Packet::PingResp);
+    assert!(decoder.rejected().is_empty(), "nothing rejected yet");
+    assert_eq!(decoder.next_packet(), Err(DecodeError::ZeroPacketId));
+    assert_eq!(&decoder.rejected()[..], [0x40, 0x02, 0x00, 0x00]);
+
+    // A fixed header refused before the frame is complete (too large): the start of what had
+    // arrived, at most REJECTED_HEADER_BYTES.
+    let mut decoder = Decoder::new(V311, 100);
+    let mut chunk = vec![0x30, 0xFF, 0x7F];
+    chunk.extend(std::iter::repeat_n(0xAB, 40));
+    decoder.feed(&chunk);
+    assert!(matches!(
+        decoder.next_packet(),
+        Err(DecodeError::PacketTooLarge { .. })
+    ));
+    assert_eq!(decoder.rejected().len(), REJECTED_HEADER_BYTES);
+    assert_eq!(&decoder.rejected()[..3], [0x30, 0xFF, 0x7F]);
+
+    // Fewer bytes than that: all of them.
+    let mut decoder = Decoder::new(V311, 1024);
+    decoder.feed(&[0x00, 0x00]);
+    assert!(decoder.next_packet().is_err());
+    assert_eq!(&decoder.rejected()[..], [0x00, 0x00]);
 }
 
 #[test]

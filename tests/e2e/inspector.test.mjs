@@ -286,6 +286,11 @@ test('a broker that sends a malformed packet: the violation is named, DISCONNECT
   assert.match(text, /Malformed Packet \(0x81\)/, text);
   // Our DISCONNECT with 0x81 is in the trace.
   await ws.locator('[data-part=packet-list] .packet-name', { hasText: 'DISCONNECT' }).first().waitFor({ timeout: 10_000 });
+  // So are the offending bytes, down to the first byte (0x36: PUBLISH, both QoS bits), and why.
+  await ws.locator('[data-part=packet-list] tr', { hasText: 'MALFORMED' }).click();
+  const dump = await ws.locator('[data-part=hexdump] .bytes').allTextContents();
+  assert.match(dump.join(' '), /^36 /, dump.join(' '));
+  assert.match(await ws.locator('[data-part=rejected]').textContent(), /PUBLISH with QoS 3.*Malformed Packet \(0x81\)/);
   await ws.locator('[data-part=connect-button]', { hasText: 'Disconnect' }).click();
   await page.screenshot({ path: `${ARTIFACTS}/inspector-violation.png` });
 });

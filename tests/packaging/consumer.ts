@@ -78,7 +78,8 @@ export async function main(url: string): Promise<void> {
       if (packet.cmd === 'suback') void packet.reasonCodes.map((c) => c + 1);
       void [type, raw.byteLength];
     })
-    .once('packetreceive', (type, raw, packet) => void [type, raw, packet.cmd]);
+    .once('packetreceive', (type, raw, packet) => void [type, raw, packet.cmd])
+    .on('packetreject', (raw, error) => void [raw.byteLength, error.rule.length, error.reasonCode + 1]);
   const onClose = (): void => {};
   client.on('close', onClose).off('close', onClose);
 

@@ -166,6 +166,29 @@ test('MQTT 3.1.1 with credentials (Uint8Array password) on the auth listener', {
   assert.deepEqual(r.m, { t: r.topic, text: 'hello 3.1.1', qos: 1 });
 });
 
+test('trace: bytes from the broker that are not a packet are reported, then the connection closes with 0x81', { timeout: 30_000 }, async () => {
+  const FAULT = process.env.MQTT_FAULT_WS_URL;
+  assert.ok(FAULT, 'MQTT_FAULT_WS_URL is not set: run the tests with scripts/test.sh (it starts the fault peer)');
+  const r = await inPage(async ({ url }) => {
+    const within = (p, ms, what) =>
+      Promise.race([p, new Promise((_, no) => setTimeout(() => no(new Error(`timeout: ${what}`)), ms))]);
+    const client = mqtt.createClient(url, { trace: true, reconnectPeriod: 0 });
+    const events = [];
+    client.on('packetreject', (raw, error) => events.push({ event: 'packetreject', first: raw[0], length: raw.length, ...error }));
+    client.on('error', (e) => events.push({ event: 'error', code: e.code, reasonCode: e.reasonCode }));
+    const ended = new Promise((ok) => client.once('end', ok));
+    await within(ended, 15_000, 'end');
+    return events;
+  }, { url: `${FAULT}/malformed-qos3` });
+  const [reject, error] = r;
+  assert.equal(reject.event, 'packetreject', JSON.stringify(r));
+  assert.equal(reject.first, 0x36, 'PUBLISH with both QoS bits');
+  assert.ok(reject.length > 2);
+  assert.equal(reject.reasonCode, 0x81);
+  assert.equal(reject.rule, 'MQTT-3.3.1-4');
+  assert.equal(error.event, 'error', JSON.stringify(r));
+});
+
 test('createClient: events from the first packet, trace, subscription identifiers, errors', { timeout: 30_000 }, async () => {
   const r = await inPage(async ({ url }) => {
     const within = (p, ms, what) =>

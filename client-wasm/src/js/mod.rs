@@ -45,7 +45,7 @@ use options::Res;
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SINK: &str = r#"
 /** Receives every client event; implemented by index.js. kind: 0 connect,
- * 1 message, 2 close, 3 reconnect, 4 end, 5 packet trace. */
+ * 1 message, 2 close, 3 reconnect, 4 end, 5 packet trace, 6 rejected frame (trace). */
 export interface RawSink {
   e(kind: number, num: number, text: string, bytes: Uint8Array, json: string): void;
 }
@@ -67,6 +67,7 @@ const CLOSE: u8 = 2;
 const RECONNECT: u8 = 3;
 const END: u8 = 4;
 const PACKET: u8 = 5;
+const REJECTED: u8 = 6;
 
 /// One MQTT client; see `MqttClient` in index.d.ts for the public API.
 ///
@@ -308,6 +309,14 @@ fn emit(sink: &RawSink, e: &Event) {
                 &json::packet(&t.packet),
             );
         }
+        Event::Rejected(r) => sink.event(
+            REJECTED,
+            u32::from(r.error.reason_code().0),
+            // The rule, not the Display text: its messages would cost the package ~4 KB.
+            r.error.rule(),
+            r.raw.to_vec(),
+            "",
+        ),
         _ => {}
     }
 }

@@ -86,7 +86,14 @@ fn detail(p: &PacketRecord, version: ProtocolVersion) -> Html {
                 </div>
             }) }
             </div>
-            <pre class="decoded" tabindex="0" aria-label="Decoded packet">{ crate::view::compact_debug(&format!("{:#?}", p.packet)) }</pre>
+            { match &p.packet {
+                Ok(packet) => html! {
+                    <pre class="decoded" tabindex="0" aria-label="Decoded packet">{ crate::view::compact_debug(&format!("{packet:#?}")) }</pre>
+                },
+                Err(e) => html! {
+                    <p class="error" data-part="rejected">{ format!("Not a valid packet: {e} → {}", crate::state::model::reason_words(e.reason_code())) }</p>
+                },
+            } }
         </div>
     }
 }
@@ -105,17 +112,18 @@ fn part_class(p: Part) -> &'static str {
 fn export_line(p: &PacketRecord) -> String {
     // CONNECT carries credentials: they are never exported.
     let decoded = match &p.packet {
-        mqtt_proto::Packet::Connect(c) => {
+        Err(e) => format!("malformed: {e}"),
+        Ok(mqtt_proto::Packet::Connect(c)) => {
             let mut c = c.clone();
             if c.password.is_some() {
                 c.password = Some(bytes::Bytes::from_static(b"<redacted>"));
             }
             format!("{:?}", mqtt_proto::Packet::Connect(c))
         }
-        other => format!("{other:?}"),
+        Ok(other) => format!("{other:?}"),
     };
     let raw = match &p.packet {
-        mqtt_proto::Packet::Connect(c) if c.password.is_some() || c.username.is_some() => {
+        Ok(mqtt_proto::Packet::Connect(c)) if c.password.is_some() || c.username.is_some() => {
             "<redacted>".to_string()
         }
         _ => crate::view::hex(&p.raw),

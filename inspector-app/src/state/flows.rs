@@ -134,7 +134,10 @@ impl Flows {
             dup,
             reason,
         };
-        match &rec.packet {
+        let Ok(packet) = &rec.packet else {
+            return;
+        };
+        match packet {
             Packet::Publish(p) => {
                 let topic = p
                     .topic
@@ -282,7 +285,7 @@ mod tests {
                 seq: self.seq,
                 at_ms: self.seq * 10,
                 direction,
-                packet,
+                packet: Ok(packet),
                 raw: Bytes::new(),
             };
             self.flows.apply(&rec);

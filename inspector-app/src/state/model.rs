@@ -263,6 +263,16 @@ impl ConnectionModel {
     pub fn apply(&mut self, at_ms: u64, event: &Event) {
         match event {
             Event::Trace(t) => self.packet_seen(t.at.as_millis(), t.direction, &t.packet, &t.raw),
+            Event::Rejected(r) => {
+                self.counters.bytes_in += r.raw.len() as u64;
+                self.record(PacketRecord {
+                    seq: self.next_seq,
+                    at_ms: r.at.as_millis(),
+                    direction: Direction::Received,
+                    packet: Err(r.error.clone()),
+                    raw: r.raw.clone(),
+                });
+            }
             Event::Message(m) => {
                 self.topics
                     .record(m.topic.as_str(), m.payload.clone(), m.retain, at_ms);
@@ -357,10 +367,9 @@ impl ConnectionModel {
             seq: self.next_seq,
             at_ms,
             direction,
-            packet: packet.clone(),
+            packet: Ok(packet.clone()),
             raw: raw.clone(),
         };
-        self.next_seq += 1;
         let len = raw.len() as u64;
         let publish = matches!(packet, Packet::Publish(_));
         match direction {
@@ -410,6 +419,12 @@ impl ConnectionModel {
             ),
             _ => {}
         }
+        self.record(rec);
+    }
+
+    /// Appends `rec` (numbered `next_seq`) to the trace and the QoS flows, within the budget.
+    fn record(&mut self, rec: PacketRecord) {
+        self.next_seq += 1;
         self.flows.apply(&rec);
         self.budget.used += rec.footprint();
         self.trace.push_back(rec);
@@ -698,6 +713,30 @@ mod tests {
         assert_eq!(*at, 7);
         assert!(text.contains(err.rule()), "{text}");
         assert!(text.contains("Malformed Packet (0x81)"), "{text}");
+    }
+
+    #[test]
+    fn rejected_bytes_join_the_trace_as_a_malformed_record() {
+        use mqtt_proto::session::Rejected;
+        let mut m = ConnectionModel::new(1 << 20);
+        m.apply(0, &trace(10, Direction::Received, Packet::PingResp, 2));
+        let raw = Bytes::from_static(&[0x36, 0x04, 0x00, 0x01, b'a', 0x00]);
+        let error = Packet::decode(ProtocolVersion::V5, raw.clone()).expect_err("QoS 3");
+        m.apply(
+            0,
+            &Event::Rejected(Box::new(Rejected {
+                at: Instant::from_millis(12),
+                raw: raw.clone(),
+                error: error.clone(),
+            })),
+        );
+        let rec = m.packet(1).expect("the rejected bytes are packet #1");
+        assert_eq!(rec.name(), "MALFORMED");
+        assert_eq!(rec.direction, Direction::Received);
+        assert_eq!((rec.at_ms, &rec.raw), (12, &raw));
+        assert_eq!(rec.packet, Err(error));
+        assert_eq!(m.counters.bytes_in, 2 + 6);
+        assert_eq!(m.counters.messages_in, 0, "not a message");
     }
 
     #[test]

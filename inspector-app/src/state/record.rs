@@ -1,7 +1,7 @@
 //! One packet seen on the wire, as the session's trace reports it.
 
 use bytes::Bytes;
-use mqtt_proto::Packet;
+use mqtt_proto::{DecodeError, Packet};
 
 pub use mqtt_proto::session::Direction;
 
@@ -13,7 +13,8 @@ pub fn opposite(d: Direction) -> Direction {
     }
 }
 
-/// A packet with its time, direction, decoded form and raw bytes.
+/// A packet with its time, direction, decoded form and raw bytes; or received bytes that did
+/// not decode, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PacketRecord {
     /// Position in the connection's trace (0, 1, 2, ...); links views to the packet view.
@@ -22,16 +23,21 @@ pub struct PacketRecord {
     pub at_ms: u64,
     /// Which way it went.
     pub direction: Direction,
-    /// The decoded packet.
-    pub packet: Packet,
+    /// The decoded packet, or why the received bytes are not one (the frame that made the client
+    /// close the connection).
+    pub packet: Result<Packet, DecodeError>,
     /// The bytes on the wire (a zero-copy slice of what was received or sent).
     pub raw: Bytes,
 }
 
 impl PacketRecord {
-    /// Upper-case packet name (`PUBLISH`, `PUBACK`, ...).
+    /// Upper-case packet name (`PUBLISH`, `PUBACK`, ...), `MALFORMED` for bytes that did not
+    /// decode.
     pub fn name(&self) -> &'static str {
-        packet_name(&self.packet)
+        match &self.packet {
+            Ok(packet) => packet_name(packet),
+            Err(_) => "MALFORMED",
+        }
     }
 
     /// Bytes this record keeps alive, for the memory budget.

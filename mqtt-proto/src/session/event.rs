@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 
 use bytes::Bytes;
 
+use crate::error::DecodeError;
 use crate::packet::Packet;
 use crate::properties::Properties;
 use crate::reason_code::ReasonCode;
@@ -114,6 +115,10 @@ pub enum Event {
     },
     /// A packet was sent or received (only with [`SessionConfig::trace`](super::SessionConfig)).
     Trace(Box<Trace>),
+    /// A received frame could not be decoded (only with tracing on): the bytes and the error,
+    /// reported just before the session closes the connection over it
+    /// ([`DisconnectReason::ProtocolViolation`]).
+    Rejected(Box<Rejected>),
     /// An inflight exchange changed state (only with tracing on).
     InflightChanged {
         /// The packet identifier.
@@ -136,6 +141,18 @@ pub struct Trace {
     pub packet: Packet,
     /// Its bytes on the wire.
     pub raw: Bytes,
+}
+
+/// A received frame that could not be decoded, in [`Event::Rejected`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejected {
+    /// When.
+    pub at: Instant,
+    /// The bytes the error was found in: the whole frame, or the start of a frame whose fixed
+    /// header was refused ([`Decoder::rejected`](crate::Decoder::rejected)).
+    pub raw: Bytes,
+    /// Why (its [`DecodeError::reason_code`](crate::DecodeError) is the one the client sent).
+    pub error: DecodeError,
 }
 
 /// The successful CONNACK, in [`Event::Connected`].

@@ -66,7 +66,8 @@ pub use backoff::ReconnectPolicy;
 pub use config::{InflightPolicy, QueueLimits, SessionConfig, DEFAULT_MAXIMUM_PACKET_SIZE};
 pub use error::{ProtocolViolation, PublishError, UsageError};
 pub use event::{
-    Connected, DisconnectReason, Event, Message, Output, PublishRequest, ServerLimits, Token, Trace,
+    Connected, DisconnectReason, Event, Message, Output, PublishRequest, Rejected, ServerLimits,
+    Token, Trace,
 };
 pub use inflight::{Direction, IncomingState, InflightChange, OutgoingState};
 pub use snapshot::{Snapshot, SnapshotError, StoredPublish};
@@ -627,6 +628,14 @@ impl Session {
                 Ok(Some((packet, raw))) => self.handle_packet(now, packet, raw),
                 Ok(None) => break,
                 Err(e) => {
+                    if self.config.trace {
+                        let raw = decoder.rejected().clone();
+                        self.push_event(Event::Rejected(Box::new(Rejected {
+                            at: now,
+                            raw,
+                            error: e.clone(),
+                        })));
+                    }
                     self.violation(now, ProtocolViolation::Decode(e));
                     break;
                 }
