@@ -190,9 +190,25 @@ pub fn diff_lines(old: &str, new: &str) -> Vec<(char, String)> {
     out
 }
 
+/// A size in words: `1 byte`, `50 bytes`.
+pub fn byte_count(n: usize) -> String {
+    if n == 1 {
+        "1 byte".to_owned()
+    } else {
+        format!("{n} bytes")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_counts_in_words() {
+        assert_eq!(byte_count(0), "0 bytes");
+        assert_eq!(byte_count(1), "1 byte");
+        assert_eq!(byte_count(50), "50 bytes");
+    }
 
     #[test]
     fn payload_views() {

@@ -67,7 +67,8 @@ fn flow(f: &Flow, on_packet: &Callback<u64>) -> Html {
                     <button class={classes!("leg", if to_broker { "to-broker" } else { "to-client" }, l.dup.then_some("dup"))} onclick={click}
                             title="open in the packet view">
                         <span class="leg-name">{ l.name }{ if l.dup { " (DUP)" } else { "" } }</span>
-                        <span class="arrow">{ if to_broker { "──────────▶" } else { "◀──────────" } }</span>
+                        <span class="arrow" aria-hidden="true"></span>
+                        <span class="visually-hidden">{ if to_broker { "to the broker" } else { "to the client" } }</span>
                         <span class="leg-time">{ format!("+{} ms", l.at_ms.saturating_sub(t0)) }</span>
                     </button>
                 }

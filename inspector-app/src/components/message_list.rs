@@ -148,8 +148,8 @@ pub fn message_list(props: &MessageListProps) -> Html {
             <p class="muted">{ format!("{} of {} shown ({} match)", shown.len(), model.messages.len(), matching.len()) }</p>
             if let Some(m) = (*selected).clone() {
                 <div data-part="message-detail" class="message-detail">
-                    <h3><code>{ &m.topic }</code>{ format!(" · QoS {}{} · {} bytes", m.qos as u8, if m.retain { " · retained" } else { "" }, m.payload.len()) }</h3>
-                    <button class="link copy" title="copy the payload" aria-label="Copy payload" onclick={copy(render_payload(&m.payload, *view, usize::MAX))}>{ "⧉ copy" }</button>
+                    <h3><code>{ &m.topic }</code>{ format!(" · QoS {}{} · {}", m.qos as u8, if m.retain { " · retained" } else { "" }, crate::view::byte_count(m.payload.len())) }</h3>
+                    <button class="link copy" title="copy the payload" aria-label="Copy payload" onclick={copy(render_payload(&m.payload, *view, usize::MAX))}>{ "Copy" }</button>
                     <pre class="payload">{ render_payload(&m.payload, *view, 20_000) }</pre>
                     <div class="props">{ properties(&m) }</div>
                 </div>

@@ -77,7 +77,7 @@ fn detail(p: &PacketRecord, version: ProtocolVersion) -> Html {
     let spans = layout(version, &p.raw);
     html! {
         <div class="packet-detail" data-part="packet-detail">
-            <h3>{ format!("#{} {} {} · {} bytes", p.seq, if p.direction == Direction::Sent { "sent" } else { "received" }, p.name(), p.raw.len()) }</h3>
+            <h3>{ format!("#{} {} {} · {}", p.seq, if p.direction == Direction::Sent { "sent" } else { "received" }, p.name(), crate::view::byte_count(p.raw.len())) }</h3>
             <div class="hexdump" data-part="hexdump">
             { for spans.iter().map(|s| html! {
                 <div class={classes!("span", part_class(s.part))}>

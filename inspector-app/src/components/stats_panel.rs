@@ -51,21 +51,30 @@ pub fn stats_panel(props: &StatsPanelProps) -> Html {
         .collect();
     let last = rates.last().copied().unwrap_or_default();
     let peak = rates.iter().map(|r| r.0.max(r.1)).fold(1.0, f64::max);
+    // Newest sample at the right edge; the chart fills leftwards as history accumulates.
+    let first = HISTORY.saturating_sub(rates.len());
     let points = |pick: fn(&(f64, f64, f64, f64)) -> f64| -> String {
         rates
             .iter()
             .enumerate()
-            .map(|(i, r)| format!("{},{:.1} ", i * 4, 40.0 - pick(r) / peak * 40.0))
+            .map(|(i, r)| format!("{},{:.1} ", (first + i) * 4, 40.0 - pick(r) / peak * 40.0))
             .collect()
     };
     let b = model.budget;
     let recent = model.round_trips(60);
     let rtt_peak = recent.iter().copied().max().unwrap_or(1).max(1) as f64;
+    let rtt_first = 60usize.saturating_sub(recent.len());
     let rtt_points: String = recent
         .iter()
         .rev()
         .enumerate()
-        .map(|(i, ms)| format!("{},{:.1} ", i * 4, 40.0 - *ms as f64 / rtt_peak * 40.0))
+        .map(|(i, ms)| {
+            format!(
+                "{},{:.1} ",
+                (rtt_first + i) * 4,
+                40.0 - *ms as f64 / rtt_peak * 40.0
+            )
+        })
         .collect();
     let mut rtt = model.round_trips(200);
     rtt.sort_unstable();
@@ -93,14 +102,16 @@ pub fn stats_panel(props: &StatsPanelProps) -> Html {
                 <dt>{ "round trip" }</dt><dd data-part="rtt">{ rtt_text }</dd>
                 <dt>{ "memory" }</dt><dd data-part="budget">{ format!("{:.1} / {:.0} MiB ({} evicted)", b.used as f64 / 1048576.0, b.limit as f64 / 1048576.0, b.evicted) }</dd>
             </dl>
-            <svg class="spark" viewBox={format!("0 0 {} 40", HISTORY * 4)} role="img" aria-label="messages per second, last minute">
-                <polyline class="in" points={points(|r| r.0)} fill="none" />
-                <polyline class="out" points={points(|r| r.1)} fill="none" />
+            <svg class="spark" viewBox={format!("0 0 {} 40", HISTORY * 4)} preserveAspectRatio="none" role="img" aria-label="messages per second, last minute">
+                <polyline class="in" points={points(|r| r.0)} fill="none" vector-effect="non-scaling-stroke" />
+                <polyline class="out" points={points(|r| r.1)} fill="none" vector-effect="non-scaling-stroke" />
             </svg>
-            <svg class="spark rtt" viewBox={format!("0 0 {} 40", 60 * 4)} role="img"
+            <p class="spark-label" aria-hidden="true"><span class="in">{ "in" }</span>{ " / " }<span class="out">{ "out" }</span>{ format!(" msg/s, last minute (peak {peak:.0})") }</p>
+            <svg class="spark rtt" viewBox={format!("0 0 {} 40", 60 * 4)} preserveAspectRatio="none" role="img"
                  aria-label={format!("round-trip times of the last {} QoS 1/2 publishes, peak {rtt_peak} ms", recent.len())}>
-                <polyline class="rtt" points={rtt_points} fill="none" />
+                <polyline class="rtt" points={rtt_points} fill="none" vector-effect="non-scaling-stroke" />
             </svg>
+            <p class="spark-label" aria-hidden="true">{ format!("round trip of the last {} QoS 1/2 publishes (peak {rtt_peak} ms)", recent.len()) }</p>
         </section>
     }
 }
