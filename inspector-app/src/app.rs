@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::components::{ConnectionTabs, Workspace};
-use crate::state::Profile;
+use crate::state::{Connections, ConnectionsAction, Profile};
 
 /// The profile to start with: `?broker=ws://…` (and optionally `client_id`,
 /// `protocol=3.1.1`) from the page's query string, so a link opens the
@@ -35,8 +35,8 @@ const GLOBAL_BUDGET: usize = 64 << 20;
 pub fn app() -> Html {
     let initial = use_memo((), |_| initial_profile());
     // Connection numbers; each has a workspace that lives until closed.
-    let connections = use_state(|| vec![1u32]);
-    let active = use_state(|| 1u32);
+    let connections = use_reducer(Connections::default);
+    let active = connections.active;
     // Follows the system's preference until the user toggles.
     let light = use_state(|| {
         web_sys::window()
@@ -48,33 +48,16 @@ pub fn app() -> Html {
             .is_some_and(|m| m.matches())
     });
     let select = {
-        let active = active.clone();
-        Callback::from(move |n: u32| active.set(n))
+        let connections = connections.clone();
+        Callback::from(move |n: u32| connections.dispatch(ConnectionsAction::Select(n)))
     };
     let close = {
-        let (connections, active) = (connections.clone(), active.clone());
-        Callback::from(move |n: u32| {
-            let at = connections.iter().position(|&c| c == n);
-            let v: Vec<u32> = connections.iter().copied().filter(|&c| c != n).collect();
-            if *active == n {
-                // The tab after the closed one, else the one before.
-                let next = at.and_then(|i| v.get(i).or(v.get(i.wrapping_sub(1))));
-                if let Some(&next) = next {
-                    active.set(next);
-                }
-            }
-            connections.set(v);
-        })
+        let connections = connections.clone();
+        Callback::from(move |n: u32| connections.dispatch(ConnectionsAction::Close(n)))
     };
     let add = {
-        let (connections, active) = (connections.clone(), active.clone());
-        Callback::from(move |()| {
-            let next = connections.iter().max().copied().unwrap_or(0) + 1;
-            let mut v = (*connections).clone();
-            v.push(next);
-            connections.set(v);
-            active.set(next);
-        })
+        let connections = connections.clone();
+        Callback::from(move |()| connections.dispatch(ConnectionsAction::Add))
     };
     let toggle_theme = {
         let light = light.clone();
@@ -84,20 +67,20 @@ pub fn app() -> Html {
         <div class={classes!("app", if *light { "theme-light" } else { "theme-dark" })}>
             <header class="top">
                 <h1>{ "MQTT Inspector" }</h1>
-                <ConnectionTabs connections={(*connections).clone()} active={*active}
+                <ConnectionTabs connections={connections.open.clone()} active={active}
                                 on_select={select} on_close={close} on_add={add} />
                 <button id="theme-toggle" class="theme" onclick={toggle_theme}>{ if *light { "Dark theme" } else { "Light theme" } }</button>
             </header>
             <main class="workspaces">
-            { for connections.iter().map(|&n| {
+            { for connections.open.iter().map(|&n| {
                 // Each connection needs its own client id, or the broker would
                 // hand the session from one to the other.
                 let mut profile = (*initial).clone();
                 if n > 1 {
                     profile.client_id = format!("{}-{n}", profile.client_id);
                 }
-                let budget = GLOBAL_BUDGET / connections.len().max(1);
-                html! { <Workspace key={n} index={n} initial={profile} visible={*active == n} {budget} /> }
+                let budget = GLOBAL_BUDGET / connections.open.len().max(1);
+                html! { <Workspace key={n} index={n} initial={profile} visible={active == n} {budget} /> }
             }) }
             </main>
         </div>

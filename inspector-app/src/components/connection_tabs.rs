@@ -9,6 +9,7 @@
 use yew::prelude::*;
 
 use super::tab_after_key;
+use crate::state::{Connections, ConnectionsAction};
 
 /// The id of connection `n`'s tab, which labels its workspace.
 pub fn connection_tab_id(n: u32) -> String {
@@ -52,13 +53,13 @@ pub fn connection_tabs(props: &ConnectionTabsProps) -> Html {
             if e.key() == "Delete" && closable {
                 e.prevent_default();
                 on_close.emit(active);
-                // The new active tab takes the focus.
-                let next = connections
-                    .get(active_index + 1)
-                    .or(connections.get(active_index.wrapping_sub(1)));
-                if let Some(&n) = next {
-                    focus(&connection_tab_id(n));
+                // The tab shown next takes the focus.
+                let after = Connections {
+                    open: connections.clone(),
+                    active,
                 }
+                .apply(ConnectionsAction::Close(active));
+                focus(&connection_tab_id(after.active));
                 return;
             }
             let Some(&next) = tab_after_key(active_index, connections.len(), &e.key())

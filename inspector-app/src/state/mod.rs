@@ -1,6 +1,7 @@
 //! Pure application state: plain data and functions that apply what happened
 //! (packets, user actions) to it. No JS, no live resources; tested natively.
 
+pub mod connections;
 pub mod flows;
 pub mod forms;
 pub mod layout;
@@ -11,6 +12,7 @@ pub mod record;
 pub mod store;
 pub mod topics;
 
+pub use connections::{Connections, ConnectionsAction};
 pub use flows::{Flow, FlowState, Flows, Leg};
 pub use forms::{PublishSpec, SubscribeSpec};
 pub use model::{
