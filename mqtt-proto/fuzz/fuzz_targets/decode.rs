@@ -10,7 +10,7 @@
 
 use bytes::Bytes;
 use libfuzzer_sys::fuzz_target;
-use mqtt_proto::{DecodeError, Decoder, Packet, ProtocolVersion};
+use mqtt_proto::{DecodeError, Decoder, Packet, ProtocolVersion, REJECTED_HEADER_BYTES};
 
 const VERSIONS: [ProtocolVersion; 3] = [
     ProtocolVersion::V31,
@@ -63,6 +63,18 @@ fuzz_target!(|data: &[u8]| {
                 Err(e) => {
                     // Every error knows its rule, reason code and message.
                     let _ = (e.rule(), e.reason_code(), e.to_string());
+                    // The bytes kept for a trace are the frame, or the start of a refused
+                    // fixed header, and alone they give the same error.
+                    let rejected = decoder.rejected().clone();
+                    assert!(!rejected.is_empty(), "no rejected bytes for {e:?}");
+                    assert!(
+                        rejected.len() <= (max as usize).max(REJECTED_HEADER_BYTES),
+                        "kept {} rejected bytes",
+                        rejected.len()
+                    );
+                    let mut alone = Decoder::new(version, max);
+                    alone.feed(&rejected);
+                    assert_eq!(alone.next_packet(), Err(e.clone()), "rejected bytes alone");
                     if let Some(first) = &poisoned {
                         assert_eq!(first, &e, "a poisoned decoder changed its error");
                     }
