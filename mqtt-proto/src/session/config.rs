@@ -81,8 +81,8 @@ pub struct SessionConfig {
     pub queue: QueueLimits,
     /// What happens to unacknowledged publishes when the server has no session for us.
     pub inflight_policy: InflightPolicy,
-    /// Emit [`Event::Trace`](super::Event::Trace) and
-    /// [`Event::InflightChanged`](super::Event::InflightChanged). Off: they cost nothing.
+    /// Emit [`Event::Trace`](super::Event::Trace), [`Event::Rejected`](super::Event::Rejected)
+    /// and [`Event::InflightChanged`](super::Event::InflightChanged). Off: they cost nothing.
     pub trace: bool,
 }
 
