@@ -341,9 +341,18 @@ test('accessibility: axe-core finds no violation in any view, in either theme; t
       if (view === 'messages') await first.locator('[data-part=message-list] .vrow').first().click();
       if (view === 'packets') await first.locator('[data-part=packet-list] .packet-name').first().click();
       assert.deepEqual(await axeViolations(page), [], `${theme} theme, ${view} view`);
+      if (theme === 'second' && view === 'handshakes') await page.screenshot({ path: `${ARTIFACTS}/inspector-other-theme.png` });
     }
     await page.click('#theme-toggle');
   }
+  // QoS 0 messages (400 of them above) have no handshake: hidden until asked for.
+  await first.locator('[data-part=tab-handshakes]').click();
+  assert.equal(await first.locator('.flow[data-qos="0"]').count(), 0, 'QoS 0 hidden by default');
+  assert.ok(await first.locator('.flow[data-qos="2"]').count() >= 2, 'the QoS 2 handshakes stay in view');
+  await first.locator('[data-part=show-qos0]').check();
+  assert.ok(await first.locator('.flow[data-qos="0"]').count() > 0, 'QoS 0 shown on request');
+  await first.locator('[data-part=show-qos0]').uncheck();
+
   // The workspace of the malformed-packet test, showing the server's spec violation.
   const faulty = await page.evaluate(() => document.querySelector('[data-part=violations]')?.closest('.workspace')?.getAttribute('aria-labelledby'));
   assert.ok(faulty, 'a workspace with a spec violation');

@@ -24,15 +24,25 @@ const SHOWN: usize = 60;
 pub fn flow_diagram(props: &FlowDiagramProps) -> Html {
     let model = props.conn.store().model();
     let window = model.flows.waiting(Direction::Sent);
+    // QoS 0 messages have no handshake: one leg each, which a flood of them would fill the view
+    // with. Shown on request.
+    let show_qos0 = use_state(|| false);
+    let toggle_qos0 = {
+        let show_qos0 = show_qos0.clone();
+        Callback::from(move |_: Event| show_qos0.set(!*show_qos0))
+    };
+    let qos0 = model.flows.iter().filter(|f| f.packet_id.is_none()).count();
     html! {
         <section class="panel flows" aria-label="QoS handshakes">
             <p class="row">
                 <span data-part="receive-window">{ format!("Outgoing in flight: {window} of the broker's Receive Maximum {}", model.receive_maximum) }</span>
                 <span class="muted">{ format!("incoming waiting: {}", model.flows.waiting(Direction::Received)) }</span>
+                <label class="qos0-toggle"><input type="checkbox" data-part="show-qos0" checked={*show_qos0} onchange={toggle_qos0} />
+                    { format!(" QoS 0 messages too ({qos0})") }</label>
             </p>
             <div class="lanes-header"><span>{ "client" }</span><span>{ "broker" }</span></div>
             <div data-part="flow-list">
-            { for model.flows.iter().rev().take(SHOWN).map(|f| flow(f, &props.on_packet)) }
+            { for model.flows.iter().rev().filter(|f| *show_qos0 || f.packet_id.is_some()).take(SHOWN).map(|f| flow(f, &props.on_packet)) }
             </div>
         </section>
     }
