@@ -31,7 +31,7 @@ pub fn flow_diagram(props: &FlowDiagramProps) -> Html {
         let show_qos0 = show_qos0.clone();
         Callback::from(move |_: Event| show_qos0.set(!*show_qos0))
     };
-    let qos0 = model.flows.iter().filter(|f| f.packet_id.is_none()).count();
+    let qos0 = model.flows.fire_and_forget().len();
     html! {
         <section class="panel flows" aria-label="QoS handshakes">
             <p class="row">
@@ -42,7 +42,7 @@ pub fn flow_diagram(props: &FlowDiagramProps) -> Html {
             </p>
             <div class="lanes-header"><span>{ "client" }</span><span>{ "broker" }</span></div>
             <div data-part="flow-list">
-            { for model.flows.iter().rev().filter(|f| *show_qos0 || f.packet_id.is_some()).take(SHOWN).map(|f| flow(f, &props.on_packet)) }
+            { for model.flows.newest(SHOWN, *show_qos0).into_iter().map(|f| flow(f, &props.on_packet)) }
             </div>
         </section>
     }

@@ -73,10 +73,13 @@ impl Flow {
     }
 }
 
-/// All flows of one connection, newest last, at most `capacity`.
+/// All flows of one connection, newest last: at most `capacity` QoS 1/2 handshakes, and apart
+/// from them at most `capacity` QoS 0 messages (one leg each), so that a flood of QoS 0 never
+/// pushes the handshakes out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flows {
     flows: VecDeque<Flow>,
+    fire_and_forget: VecDeque<Flow>,
     /// (initiator, packet id) → flow id, for flows still waiting.
     open: HashMap<(Direction, u16), u64>,
     next_id: u64,
@@ -86,10 +89,12 @@ pub struct Flows {
 }
 
 impl Flows {
-    /// Keeps at most `capacity` flows; the oldest are dropped first.
+    /// Keeps at most `capacity` handshakes and `capacity` QoS 0 messages; the oldest are
+    /// dropped first.
     pub fn new(capacity: usize) -> Self {
         Self {
             flows: VecDeque::new(),
+            fire_and_forget: VecDeque::new(),
             open: HashMap::new(),
             next_id: 0,
             capacity: capacity.max(1),
@@ -97,17 +102,47 @@ impl Flows {
         }
     }
 
-    /// Flows, oldest first.
+    /// The QoS 1/2 handshakes, oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Flow> + ExactSizeIterator {
         self.flows.iter()
     }
 
-    /// Number of flows kept.
+    /// The QoS 0 messages (a one-leg flow each), oldest first.
+    pub fn fire_and_forget(&self) -> impl DoubleEndedIterator<Item = &Flow> + ExactSizeIterator {
+        self.fire_and_forget.iter()
+    }
+
+    /// Up to `n` flows, newest first, handshakes and (with `qos0`) QoS 0 messages in the order
+    /// their first packets were seen.
+    pub fn newest(&self, n: usize, qos0: bool) -> Vec<&Flow> {
+        let first_seq = |f: &Flow| f.legs.first().map_or(0, |l| l.seq);
+        let mut handshakes = self.flows.iter().rev().peekable();
+        let mut singles = self
+            .fire_and_forget
+            .iter()
+            .rev()
+            .filter(|_| qos0)
+            .peekable();
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            let next = match (handshakes.peek(), singles.peek()) {
+                (Some(a), Some(b)) if first_seq(a) >= first_seq(b) => handshakes.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => singles.next(),
+                (Some(_), None) => handshakes.next(),
+                (None, None) => None,
+            };
+            let Some(flow) = next else { break };
+            out.push(flow);
+        }
+        out
+    }
+
+    /// Number of handshakes kept.
     pub fn len(&self) -> usize {
         self.flows.len()
     }
 
-    /// Whether no flow is kept.
+    /// Whether no handshake is kept.
     pub fn is_empty(&self) -> bool {
         self.flows.is_empty()
     }
@@ -146,7 +181,10 @@ impl Flows {
                     .unwrap_or_default();
                 let first = leg("PUBLISH", p.dup, ReasonCode::SUCCESS);
                 let Some(id) = p.packet_id.map(|id| id.get()) else {
-                    self.push(Flow {
+                    if self.fire_and_forget.len() == self.capacity {
+                        self.fire_and_forget.pop_front();
+                    }
+                    self.fire_and_forget.push_back(Flow {
                         id: 0,
                         initiator: rec.direction,
                         packet_id: None,
@@ -353,15 +391,50 @@ mod tests {
         let mut rec = PubRec::new(id(9));
         rec.reason_code = ReasonCode::QUOTA_EXCEEDED;
         w.see(Direction::Received, Packet::PubRec(rec));
-        let states: Vec<_> = w.flows.iter().map(|f| f.state).collect();
+        let states: Vec<_> = w.flows.newest(10, true).iter().map(|f| f.state).collect();
         assert_eq!(
             states,
             [
+                FlowState::Failed(ReasonCode::QUOTA_EXCEEDED),
                 FlowState::Complete,
-                FlowState::Failed(ReasonCode::QUOTA_EXCEEDED)
             ]
         );
+        assert_eq!(w.flows.fire_and_forget().len(), 1);
         assert_eq!(w.flows.waiting(Direction::Sent), 0);
+    }
+
+    #[test]
+    fn a_flood_of_qos0_keeps_the_handshakes() {
+        let mut w = Wire {
+            seq: 0,
+            flows: Flows::new(3),
+        };
+        w.see(Direction::Sent, publish(QoS::AtLeastOnce, Some(1), false));
+        for _ in 0..10 {
+            w.see(Direction::Received, publish(QoS::AtMostOnce, None, false));
+        }
+        w.see(Direction::Received, Packet::PubAck(PubAck::new(id(1))));
+        w.see(Direction::Received, publish(QoS::AtMostOnce, None, false));
+        // The handshake is still there, complete; the QoS 0 ring kept its newest 3.
+        assert_eq!(w.flows.len(), 1);
+        assert_eq!(w.flows.iter().next().unwrap().state, FlowState::Complete);
+        assert_eq!(w.flows.fire_and_forget().len(), 3);
+        // Newest first by their first packet: the three QoS 0 messages came after the PUBLISH.
+        let order: Vec<Option<u16>> = w
+            .flows
+            .newest(10, true)
+            .iter()
+            .map(|f| f.packet_id)
+            .collect();
+        assert_eq!(order, [None, None, None, Some(1)]);
+        assert_eq!(w.flows.newest(2, true).len(), 2);
+        let handshakes: Vec<Option<u16>> = w
+            .flows
+            .newest(10, false)
+            .iter()
+            .map(|f| f.packet_id)
+            .collect();
+        assert_eq!(handshakes, [Some(1)]);
     }
 
     #[test]
