@@ -369,6 +369,18 @@ export declare class MqttClient {
   on<E extends MqttClientEvent>(event: E, listener: MqttClientEvents[E]): this;
   once<E extends MqttClientEvent>(event: E, listener: MqttClientEvents[E]): this;
   off<E extends MqttClientEvent>(event: E, listener: MqttClientEvents[E]): this;
+  /** MQTT.js 5's name for `publish`. */
+  publishAsync: MqttClient['publish'];
+  /** MQTT.js 5's name for `subscribe`. */
+  subscribeAsync: MqttClient['subscribe'];
+  /** MQTT.js 5's name for `unsubscribe`. */
+  unsubscribeAsync: MqttClient['unsubscribe'];
+  /** MQTT.js 5's name for `end` (always a clean DISCONNECT: there is no `force` argument). */
+  endAsync: MqttClient['end'];
+  /** EventEmitter's name for `on`. */
+  addListener: MqttClient['on'];
+  /** EventEmitter's name for `off`. */
+  removeListener: MqttClient['off'];
 }
 
 /**
@@ -377,6 +389,9 @@ export declare class MqttClient {
  * The client is ended when the first connection fails.
  */
 export declare function connect(url: string | URL, options?: ConnectOptions): Promise<MqttClient>;
+
+/** MQTT.js 5's name for `connect`. */
+export declare const connectAsync: typeof connect;
 
 /**
  * Returns the client at once and connects in the background, so listeners see every event

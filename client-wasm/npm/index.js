@@ -322,6 +322,19 @@ export class MqttClient {
   }
 }
 
+// MQTT.js 5's names for the same calls: its promise API and the EventEmitter aliases, so code
+// written for MQTT.js runs unchanged where the semantics agree.
+for (const [alias, name] of [
+  ['publishAsync', 'publish'],
+  ['subscribeAsync', 'subscribe'],
+  ['unsubscribeAsync', 'unsubscribe'],
+  ['endAsync', 'end'],
+  ['addListener', 'on'],
+  ['removeListener', 'off'],
+]) {
+  MqttClient.prototype[alias] = MqttClient.prototype[name];
+}
+
 /**
  * Starts connecting and returns the client at once, so listeners see every event
  * from the first packet. Failures are `error` events; reconnection follows `options`.
@@ -344,3 +357,6 @@ export async function connect(url, options = {}) {
   }
   return client;
 }
+
+/** MQTT.js 5's name for `connect`. */
+export const connectAsync = connect;

@@ -2,6 +2,7 @@
 // The @ts-expect-error lines prove the types are strict: each must be an error.
 import {
   connect,
+  connectAsync,
   createClient,
   loadWasm,
   MqttClient,
@@ -115,6 +116,18 @@ export async function main(url: string): Promise<void> {
   await client.end({ reasonCode: 4, properties: { sessionExpiryInterval: 0, reasonString: 'bye', userProperties: { why: 'done' } } });
   await early.end();
   void [ack.reasonCode, codes, connected];
+
+  // MQTT.js 5's names for the same calls.
+  const js: MqttClient = await connectAsync(url, { clientId: 'mqttjs-names' });
+  const jsAck: PublishResult = await js.publishAsync('a/b', 'x', { qos: 1 });
+  const jsGrants: SubscriptionGrant[] = await js.subscribeAsync('a/#', { qos: 1 });
+  const jsCodes: number[] = await js.unsubscribeAsync('a/#');
+  const jsListener = (): void => {};
+  js.addListener('close', jsListener).removeListener('close', jsListener);
+  await js.endAsync();
+  void [jsAck, jsGrants, jsCodes];
+  // @ts-expect-error: the aliases keep the strict types (QoS 0, 1 or 2)
+  await js.publishAsync('t', 'x', { qos: 3 });
 
   try {
     await connect(url, { protocolVersion: 4 });

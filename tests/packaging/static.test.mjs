@@ -189,6 +189,34 @@ test('trace: bytes from the broker that are not a packet are reported, then the 
   assert.equal(error.event, 'error', JSON.stringify(r));
 });
 
+test("MQTT.js 5's names: connectAsync, publishAsync, subscribeAsync, unsubscribeAsync, endAsync, addListener, removeListener", { timeout: 30_000 }, async () => {
+  const r = await inPage(async ({ url }) => {
+    const topic = `pkg/names/${Math.random().toString(36).slice(2)}`;
+    const client = await mqtt.connectAsync(url, {});
+    const got = [];
+    const listener = (t, p) => got.push([t, new TextDecoder().decode(p)]);
+    client.addListener('message', listener);
+    const grants = await client.subscribeAsync(topic, { qos: 1 });
+    const message = new Promise((ok) => client.once('message', ok));
+    const ack = await client.publishAsync(topic, 'via alias', { qos: 1 });
+    await message;
+    client.removeListener('message', listener);
+    // Wait until the next message is delivered, so that the removed listener had its chance.
+    const text = (p) => new TextDecoder().decode(p);
+    const delivered = new Promise((ok) => client.on('message', (_t, p) => text(p) === 'after removal' && ok()));
+    await client.publishAsync(topic, 'after removal', { qos: 1 });
+    await delivered;
+    const codes = await client.unsubscribeAsync(topic);
+    await client.endAsync();
+    return { grants, ack, got, codes, connected: client.connected };
+  }, { url: WS_URL });
+  assert.equal(r.grants[0].qos, 1);
+  assert.equal(r.ack.reasonCode, 0);
+  assert.deepEqual(r.got, [[r.grants[0].topic, 'via alias']], 'the removed listener saw nothing more');
+  assert.deepEqual(r.codes, [0]);
+  assert.equal(r.connected, false);
+});
+
 test('createClient: events from the first packet, trace, subscription identifiers, errors', { timeout: 30_000 }, async () => {
   const r = await inPage(async ({ url }) => {
     const within = (p, ms, what) =>
