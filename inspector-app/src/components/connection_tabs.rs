@@ -9,7 +9,7 @@
 use yew::prelude::*;
 
 use super::tab_after_key;
-use crate::state::{Connections, ConnectionsAction};
+use crate::state::connections::shown_after_close;
 
 /// The id of connection `n`'s tab, which labels its workspace.
 pub fn connection_tab_id(n: u32) -> String {
@@ -54,12 +54,11 @@ pub fn connection_tabs(props: &ConnectionTabsProps) -> Html {
                 e.prevent_default();
                 on_close.emit(active);
                 // The tab shown next takes the focus.
-                let after = Connections {
-                    open: connections.clone(),
+                focus(&connection_tab_id(shown_after_close(
+                    &connections,
                     active,
-                }
-                .apply(ConnectionsAction::Close(active));
-                focus(&connection_tab_id(after.active));
+                    active,
+                )));
                 return;
             }
             let Some(&next) = tab_after_key(active_index, connections.len(), &e.key())

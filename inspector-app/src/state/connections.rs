@@ -7,10 +7,13 @@ use yew::Reducible;
 /// The connections' numbers in tab order, and the one shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Connections {
-    /// Open connections, by number (unique, never reused while open), in tab order.
+    /// Open connections, by number (never reused: a number names one workspace, its element
+    /// ids and its client id), in tab order.
     pub open: Vec<u32>,
     /// The connection shown; always one of `open`.
     pub active: u32,
+    /// The number the next connection gets.
+    pub next: u32,
 }
 
 /// What the connection tabs can do.
@@ -30,6 +33,7 @@ impl Default for Connections {
         Self {
             open: vec![1],
             active: 1,
+            next: 2,
         }
     }
 }
@@ -40,27 +44,35 @@ impl Connections {
         let mut next = self.clone();
         match action {
             ConnectionsAction::Add => {
-                let n = self.open.iter().max().copied().unwrap_or(0) + 1;
-                next.open.push(n);
-                next.active = n;
+                next.open.push(self.next);
+                next.active = self.next;
+                next.next = self.next + 1;
             }
             ConnectionsAction::Select(n) if self.open.contains(&n) => next.active = n,
             ConnectionsAction::Select(_) => {}
             ConnectionsAction::Close(n) if self.open.len() > 1 => {
-                if let Some(at) = self.open.iter().position(|&c| c == n) {
-                    next.open.remove(at);
-                    if self.active == n {
-                        let shown = next.open.get(at).or(next.open.get(at.wrapping_sub(1)));
-                        if let Some(&shown) = shown {
-                            next.active = shown;
-                        }
-                    }
-                }
+                next.active = shown_after_close(&self.open, self.active, n);
+                next.open.retain(|&c| c != n);
             }
             ConnectionsAction::Close(_) => {}
         }
         next
     }
+}
+
+/// The connection shown once `closed` is closed, of `open` with `active` shown: `active` itself
+/// unless it is the one closed, then the tab after it, or before it if it was the last tab.
+pub fn shown_after_close(open: &[u32], active: u32, closed: u32) -> u32 {
+    if active != closed {
+        return active;
+    }
+    let Some(at) = open.iter().position(|&c| c == closed) else {
+        return active;
+    };
+    open.get(at + 1)
+        .or(at.checked_sub(1).and_then(|i| open.get(i)))
+        .copied()
+        .unwrap_or(active)
 }
 
 impl Reducible for Connections {
@@ -79,15 +91,20 @@ mod tests {
         Connections {
             open: open.to_vec(),
             active,
+            next: 10,
         }
     }
 
     #[test]
     fn add_opens_a_new_number_and_shows_it() {
         let s = Connections::default().apply(A::Add).apply(A::Add);
-        assert_eq!(s, state(&[1, 2, 3], 3));
-        // Numbers of closed connections may come back only above every open one.
-        assert_eq!(state(&[1, 4], 1).apply(A::Add), state(&[1, 4, 5], 5));
+        assert_eq!(
+            (s.open.as_slice(), s.active, s.next),
+            (&[1, 2, 3][..], 3, 4)
+        );
+        // A closed connection's number never comes back.
+        let s = s.apply(A::Close(3)).apply(A::Add);
+        assert_eq!((s.open.as_slice(), s.active), (&[1, 2, 4][..], 4));
     }
 
     #[test]
