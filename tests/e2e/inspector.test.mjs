@@ -278,6 +278,8 @@ test('a broker that sends a malformed packet: the violation is named, DISCONNECT
   await ws.getByRole('tabpanel', { name: 'QoS handshakes' }).waitFor({ timeout: 5_000 });
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'QoS handshakes');
   await page.keyboard.press('End');
+  await ws.getByRole('tabpanel', { name: 'Decoder' }).waitFor({ timeout: 5_000 });
+  await page.keyboard.press('ArrowLeft');
   await panel.waitFor({ timeout: 5_000 });
   const violation = ws.locator('[data-part=violations] li').first();
   await violation.waitFor({ timeout: 10_000 });
@@ -293,6 +295,33 @@ test('a broker that sends a malformed packet: the violation is named, DISCONNECT
   assert.match(await ws.locator('[data-part=rejected]').textContent(), /PUBLISH with QoS 3.*Malformed Packet \(0x81\)/);
   await ws.locator('[data-part=connect-button]', { hasText: 'Disconnect' }).click();
   await page.screenshot({ path: `${ARTIFACTS}/inspector-violation.png` });
+});
+
+test('the decoder tab splits pasted bytes into packets and names the rule an invalid one breaks', async () => {
+  const ws = page.locator('.workspace:not([hidden])');
+  await ws.locator('[data-part=tab-decoder]').click();
+  const input = ws.getByLabel('Bytes to decode, in hex');
+  // A 5.0 PUBLISH to a/b/c, a PINGREQ, a PUBLISH with QoS 3, then a PINGRESP never reached.
+  await input.fill('30 0c 00 05 61 2f 62 2f 63 00 68 69 21 21\nc0 00\n36 09 00 03 71 2f 33 00 01 00 78 d0 00');
+  const frames = ws.locator('[data-part=decode-result] .decoded-frame h3');
+  assert.deepEqual(await frames.allTextContents(), [
+    '#1 at byte 0 · PUBLISH · 14 bytes',
+    '#2 at byte 14 · PINGREQ · 2 bytes',
+    '#3 at byte 16 · MALFORMED · 11 bytes',
+  ]);
+  assert.match(await ws.locator('[data-part=decode-result] [data-part=rejected]').textContent(), /MQTT-3\.3\.1-4.*Malformed Packet \(0x81\)/);
+  assert.equal(await ws.locator('[data-part=decode-rest]').textContent(), '2 bytes after it not decoded.');
+  await page.screenshot({ path: `${ARTIFACTS}/inspector-decoder.png` });
+  // The same PUBLISH read as 3.1.1: the 00 is then the first payload byte.
+  await input.fill('30 0c 00 05 61 2f 62 2f 63 00 68 69 21 21');
+  await ws.locator('[data-part=decode-version]').selectOption('4');
+  assert.match(await ws.locator('[data-part=decode-result] pre.decoded').textContent(), /payload: b"\\0hi!!"/);
+  await input.fill('30 0c 00');
+  assert.match(await ws.locator('[data-part=decode-rest]').textContent(), /3 bytes at the end: the start of a packet that is not complete/);
+  await input.fill('zz');
+  assert.match(await ws.locator('[data-part=decode-error]').textContent(), /Not hex/);
+  await ws.locator('[data-part=tab-packets]').click(); // back where the previous test left it
+  assert.deepEqual(errors, []);
 });
 
 test('markup in a server reason string stays text; an exported trace carries no password', async () => {
@@ -335,7 +364,7 @@ test('accessibility: axe-core finds no violation in any view, in either theme; t
   await page.getByRole('tab', { name: 'Connection 1' }).click();
   const first = page.locator('.workspace:not([hidden])');
   for (const theme of ['first', 'second']) {
-    for (const view of ['topics', 'messages', 'handshakes', 'packets']) {
+    for (const view of ['topics', 'messages', 'handshakes', 'packets', 'decoder']) {
       await first.locator(`[data-part=tab-${view}]`).click();
       // With something selected, so that the detail panes are checked too.
       if (view === 'messages') await first.locator('[data-part=message-list] .vrow').first().click();

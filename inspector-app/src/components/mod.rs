@@ -3,6 +3,7 @@
 
 pub mod connect_form;
 pub mod connection_tabs;
+pub mod decoder_tool;
 pub mod flow_diagram;
 pub mod message_list;
 pub mod packet_view;
@@ -16,6 +17,7 @@ pub mod workspace;
 
 pub use connect_form::ConnectForm;
 pub use connection_tabs::ConnectionTabs;
+pub use decoder_tool::DecoderTool;
 pub use flow_diagram::FlowDiagram;
 pub use message_list::MessageList;
 pub use packet_view::PacketView;

@@ -2,7 +2,7 @@
 //! annotated hex dump (fixed header, remaining length, variable header, each
 //! property, payload) beside its decoded fields. Export of the trace.
 
-use mqtt_proto::ProtocolVersion;
+use mqtt_proto::{DecodeError, Packet, ProtocolVersion};
 use yew::prelude::*;
 
 use crate::hooks::ConnectionHandle;
@@ -74,19 +74,32 @@ pub fn packet_view(props: &PacketViewProps) -> Html {
 }
 
 fn detail(p: &PacketRecord, version: ProtocolVersion) -> Html {
-    let spans = layout(version, &p.raw);
     html! {
         <div class="packet-detail" data-part="packet-detail">
             <h3>{ format!("#{} {} {} · {}", p.seq, if p.direction == Direction::Sent { "sent" } else { "received" }, p.name(), crate::view::byte_count(p.raw.len())) }</h3>
+            { packet_body(&p.raw, &p.packet, version) }
+        </div>
+    }
+}
+
+/// A frame's bytes as an annotated hex dump, then the decoded packet or why it is not one.
+pub(crate) fn packet_body(
+    raw: &[u8],
+    packet: &Result<Packet, DecodeError>,
+    version: ProtocolVersion,
+) -> Html {
+    let spans = layout(version, raw);
+    html! {
+        <>
             <div class="hexdump" data-part="hexdump">
             { for spans.iter().map(|s| html! {
                 <div class={classes!("span", part_class(s.part))}>
-                    <code class="bytes">{ crate::view::hex(&p.raw[s.range.clone()]) }</code>
+                    <code class="bytes">{ crate::view::hex(&raw[s.range.clone()]) }</code>
                     <span class="label">{ &s.label }</span>
                 </div>
             }) }
             </div>
-            { match &p.packet {
+            { match packet {
                 Ok(packet) => html! {
                     <pre class="decoded" tabindex="0" aria-label="Decoded packet">{ crate::view::compact_debug(&format!("{packet:#?}")) }</pre>
                 },
@@ -94,7 +107,7 @@ fn detail(p: &PacketRecord, version: ProtocolVersion) -> Html {
                     <p class="error" data-part="rejected">{ format!("Not a valid packet: {e} → {}", crate::state::model::reason_words(e.reason_code())) }</p>
                 },
             } }
-        </div>
+        </>
     }
 }
 

@@ -111,7 +111,7 @@ pub fn stats_panel(props: &StatsPanelProps) -> Html {
                  aria-label={format!("round-trip times of the last {} QoS 1/2 publishes, peak {rtt_peak} ms", recent.len())}>
                 <polyline class="rtt" points={rtt_points} fill="none" vector-effect="non-scaling-stroke" />
             </svg>
-            <p class="spark-label" aria-hidden="true">{ format!("round trip of the last {} QoS 1/2 publishes (peak {rtt_peak} ms)", recent.len()) }</p>
+            <p class="spark-label" aria-hidden="true">{ if recent.is_empty() { "round trip of QoS 1/2 publishes: none yet".to_string() } else { format!("round trip of the last {} QoS 1/2 publishes (peak {rtt_peak} ms)", recent.len()) } }</p>
         </section>
     }
 }

@@ -6,8 +6,8 @@ use yew::prelude::*;
 
 use crate::components::connection_tabs::{connection_tab_id, workspace_id};
 use crate::components::{
-    tab_after_key, ConnectForm, FlowDiagram, MessageList, PacketView, PublishForm, StatsPanel,
-    Subscriptions, Timeline, TopicDetail, TopicTreeView,
+    tab_after_key, ConnectForm, DecoderTool, FlowDiagram, MessageList, PacketView, PublishForm,
+    StatsPanel, Subscriptions, Timeline, TopicDetail, TopicTreeView,
 };
 use crate::hooks::use_connection;
 use crate::state::Profile;
@@ -18,14 +18,16 @@ enum Tab {
     Messages,
     Handshakes,
     Packets,
+    Decoder,
 }
 
 /// The tabs in order: the tab, its label, its `data-part`.
-const TABS: [(Tab, &str, &str); 4] = [
+const TABS: [(Tab, &str, &str); 5] = [
     (Tab::Topics, "Topics", "tab-topics"),
     (Tab::Messages, "Messages", "tab-messages"),
     (Tab::Handshakes, "QoS handshakes", "tab-handshakes"),
     (Tab::Packets, "Packets", "tab-packets"),
+    (Tab::Decoder, "Decoder", "tab-decoder"),
 ];
 
 /// Props of [`Workspace`].
@@ -79,7 +81,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
     let panel_id = format!("tab-panel-{}", props.index);
     let tab_id = |part: &str| format!("{part}-{}", props.index);
     let tab_refs = use_memo((), |_| {
-        std::array::from_fn::<NodeRef, 4, _>(|_| NodeRef::default())
+        std::array::from_fn::<NodeRef, 5, _>(|_| NodeRef::default())
     });
     let active_index = TABS.iter().position(|(t, ..)| *t == *tab).unwrap_or(0);
     let on_tab_key = {
@@ -140,6 +142,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                     Tab::Messages => html! { <MessageList conn={conn.clone()} /> },
                     Tab::Handshakes => html! { <FlowDiagram conn={conn.clone()} on_packet={on_packet} /> },
                     Tab::Packets => html! { <PacketView conn={conn.clone()} selected={*selected_packet} on_select={on_select_packet} /> },
+                    Tab::Decoder => html! { <DecoderTool version={conn.store().model().version} /> },
                 } }
                 </div>
             </div>

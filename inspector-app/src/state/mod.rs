@@ -6,6 +6,7 @@ pub mod flows;
 pub mod forms;
 pub mod layout;
 pub mod model;
+pub mod pasted;
 pub mod profile;
 pub mod profiles;
 pub mod record;
