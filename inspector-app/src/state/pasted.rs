@@ -52,28 +52,20 @@ pub fn decode_pasted(text: &str, version: ProtocolVersion) -> Result<Pasted, Pas
     let mut frames = Vec::new();
     let mut offset = 0;
     loop {
-        match decoder.next_packet() {
-            Ok(Some((packet, raw))) => {
-                let len = raw.len();
-                frames.push(Frame {
-                    offset,
-                    raw,
-                    packet: Ok(packet),
-                });
-                offset += len;
-            }
+        let (raw, packet) = match decoder.next_packet() {
+            Ok(Some((packet, raw))) => (raw, Ok(packet)),
             Ok(None) => break,
-            Err(e) => {
-                let raw = decoder.rejected().clone();
-                let len = raw.len();
-                frames.push(Frame {
-                    offset,
-                    raw,
-                    packet: Err(e),
-                });
-                offset += len;
-                break;
-            }
+            Err(e) => (decoder.rejected().clone(), Err(e)),
+        };
+        let (len, failed) = (raw.len(), packet.is_err());
+        frames.push(Frame {
+            offset,
+            raw,
+            packet,
+        });
+        offset += len;
+        if failed {
+            break;
         }
     }
     Ok(Pasted {
