@@ -420,21 +420,16 @@ mod tests {
         assert_eq!(w.flows.iter().next().unwrap().state, FlowState::Complete);
         assert_eq!(w.flows.fire_and_forget().len(), 3);
         // Newest first by their first packet: the three QoS 0 messages came after the PUBLISH.
-        let order: Vec<Option<u16>> = w
-            .flows
-            .newest(10, true)
-            .iter()
-            .map(|f| f.packet_id)
-            .collect();
-        assert_eq!(order, [None, None, None, Some(1)]);
-        assert_eq!(w.flows.newest(2, true).len(), 2);
-        let handshakes: Vec<Option<u16>> = w
-            .flows
-            .newest(10, false)
-            .iter()
-            .map(|f| f.packet_id)
-            .collect();
-        assert_eq!(handshakes, [Some(1)]);
+        let ids = |n, qos0| -> Vec<Option<u16>> {
+            w.flows
+                .newest(n, qos0)
+                .iter()
+                .map(|f| f.packet_id)
+                .collect()
+        };
+        assert_eq!(ids(10, true), [None, None, None, Some(1)]);
+        assert_eq!(ids(2, true), [None, None]);
+        assert_eq!(ids(10, false), [Some(1)]);
     }
 
     #[test]
