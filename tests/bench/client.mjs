@@ -84,6 +84,100 @@ const impls = {
     end: (c) => c.endAsync(),
   },
 };
+// The floor: the least a browser MQTT client can do, so that the rows show what Chromium and
+// Mosquitto leave to any client. A bare WebSocket, frames written by hand (MQTT 5.0, no
+// properties), incoming frames split by their fixed header and otherwise not decoded (no UTF-8,
+// no validation, no message object), acknowledgments sent; what is written before the next task
+// (a MessageChannel message, as ours does) leaves in one WebSocket message. Not a client anyone
+// should use: nothing is checked.
+const te = new TextEncoder();
+function bareConnect(url, clientId) {
+  const ws = new WebSocket(url, 'mqtt');
+  ws.binaryType = 'arraybuffer';
+  let out = [], outLen = 0, flushQueued = false, nextId = 0, onMessage = () => {}, rest = null;
+  const nextTask = new MessageChannel();
+  const waiting = new Map(); // packet id → resolve (SUBACK, PUBACK, PUBCOMP); 0 → CONNACK
+  const flush = () => {
+    flushQueued = false;
+    const buf = new Uint8Array(outLen);
+    let at = 0;
+    for (const part of out) { buf.set(part, at); at += part.length; }
+    out = []; outLen = 0;
+    ws.send(buf);
+  };
+  nextTask.port1.onmessage = flush;
+  const write = (part) => {
+    out.push(part); outLen += part.length;
+    if (!flushQueued) { flushQueued = true; nextTask.port2.postMessage(0); }
+  };
+  const frame = (first, parts) => {
+    let len = 0;
+    for (const p of parts) len += p.length;
+    const head = [first];
+    for (let n = len; ; ) { const b = n & 0x7f; n >>= 7; if (n) head.push(b | 0x80); else { head.push(b); break; } }
+    const f = new Uint8Array(head.length + len);
+    f.set(head);
+    let at = head.length;
+    for (const p of parts) { f.set(p, at); at += p.length; }
+    return f;
+  };
+  const str = (s) => { const b = te.encode(s); const f = new Uint8Array(2 + b.length); f[0] = b.length >> 8; f[1] = b.length & 255; f.set(b, 2); return f; };
+  const id2 = (id) => new Uint8Array([id >> 8, id & 255]);
+  const take = () => { nextId = (nextId % 65535) + 1; return nextId; };
+  const ack = (first, id) => write(new Uint8Array([first, 2, id >> 8, id & 255]));
+  const settle = (id) => { const ok = waiting.get(id); waiting.delete(id); ok?.(); };
+  ws.onmessage = (e) => {
+    let b = new Uint8Array(e.data);
+    if (rest) { const j = new Uint8Array(rest.length + b.length); j.set(rest); j.set(b, rest.length); b = j; rest = null; }
+    let at = 0;
+    for (;;) {
+      let len = 0, shift = 0, i = at + 1;
+      for (; i < b.length && i < at + 5; i++) { len |= (b[i] & 0x7f) << shift; shift += 7; if (!(b[i] & 0x80)) break; }
+      if (i >= b.length || at + 1 + (i - at) + len > b.length) { rest = at < b.length ? b.subarray(at) : null; return; }
+      const body = i + 1, type = b[at] >> 4;
+      if (type === 3) {
+        const qos = (b[at] >> 1) & 3;
+        const id = qos ? (b[body + 2 + ((b[body] << 8) | b[body + 1])] << 8) | b[body + 3 + ((b[body] << 8) | b[body + 1])] : 0;
+        if (qos === 1) ack(0x40, id); else if (qos === 2) ack(0x50, id);
+        onMessage();
+      } else if (type === 2) settle(0);
+      else if (type === 9 || type === 4 || type === 7) settle((b[body] << 8) | b[body + 1]);
+      else if (type === 5) ack(0x62, (b[body] << 8) | b[body + 1]);
+      else if (type === 6) ack(0x70, (b[body] << 8) | b[body + 1]);
+      at = body + len;
+    }
+  };
+  const until = (id) => new Promise((ok) => waiting.set(id, ok));
+  const c = {
+    on: (_event, fn) => { onMessage = fn; },
+    subscribe(topic, qos) { const id = take(); write(frame(0x82, [id2(id), [0], str(topic), [qos]])); return until(id); },
+    publish(topic, payload, qos) {
+      if (qos === 0) { write(frame(0x30, [str(topic), [0], payload])); return Promise.resolve(); }
+      const id = take();
+      write(frame(0x30 | (qos << 1), [str(topic), id2(id), [0], payload]));
+      return until(id);
+    },
+    end() {
+      write(new Uint8Array([0xe0, 0]));
+      return new Promise((ok) => { ws.onclose = () => { nextTask.port1.close(); ok(); }; setTimeout(() => ws.close(), 0); });
+    },
+  };
+  return new Promise((ok, no) => {
+    ws.onerror = () => no(new Error('bare: websocket error'));
+    ws.onopen = () => {
+      waiting.set(0, () => ok(c));
+      write(frame(0x10, [str('MQTT'), [5, 2, 0, 60, 0], str(clientId)]));
+    };
+  });
+}
+impls.bare = {
+  connect: bareConnect,
+  bytes: (u8) => u8,
+  subscribe: (c, topic, qos) => c.subscribe(topic, qos),
+  publish: (c, topic, payload, qos) => c.publish(topic, payload, qos),
+  end: (c) => c.end(),
+};
+
 const rand = () => Math.random().toString(36).slice(2, 10);
 const within = (p, ms, what) =>
   Promise.race([p, new Promise((_, no) => setTimeout(() => no(new Error('timeout: ' + what)), ms))]);
@@ -217,6 +311,49 @@ async function chromiumCpuMs() {
   return (procs.filter((p) => mine.has(p.pid) && p.pid !== process.pid).reduce((s, p) => s + p.ticks, 0) * 1000) / 100;
 }
 
+// The same CPU time split by process type and thread name ("renderer/CrRendererMain",
+// "utility/NetworkService", ...), from /proc/PID/task/TID/stat: where a message's cost lands.
+async function chromiumThreadTicks() {
+  const { readdir } = await import('node:fs/promises');
+  const procs = [];
+  for (const d of await readdir('/proc')) {
+    if (!/^[0-9]+$/.test(d)) continue;
+    const text = await readFile(`/proc/${d}/stat`, 'utf8').catch(() => null);
+    if (!text) continue;
+    procs.push({ pid: Number(d), ppid: Number(text.slice(text.lastIndexOf(') ') + 2).split(' ')[1]) });
+  }
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of procs) if (!mine.has(p.pid) && mine.has(p.ppid)) { mine.add(p.pid); grew = true; }
+  }
+  mine.delete(process.pid);
+  const ticks = new Map();
+  for (const pid of mine) {
+    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    const type = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser';
+    for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [])) {
+      const text = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => null);
+      if (!text) continue;
+      const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(') ')).replace(/[0-9]+$/, '');
+      const f = text.slice(text.lastIndexOf(') ') + 2).split(' ');
+      const key = `${type}/${name}`;
+      ticks.set(key, (ticks.get(key) ?? 0) + Number(f[11]) + Number(f[12]));
+    }
+  }
+  return ticks;
+}
+
+// µs per message of each thread group between two `chromiumThreadTicks`, largest first (≥ 1 µs).
+function threadSplit(before, after, n) {
+  const rows = [];
+  for (const [key, t] of after) {
+    const us = ((t - (before.get(key) ?? 0)) * 10_000) / n; // 1 tick = 10 ms
+    if (us >= 1) rows.push([key, Math.round(us)]);
+  }
+  return Object.fromEntries(rows.sort((a, b) => b[1] - a[1]));
+}
+
 // The waker (see the top): an MQTT 3.1.1 connection over TCP sending PINGREQ every 1 ms.
 // Counts the PINGRESPs, so the report can show it ran.
 async function startWaker(addr) {
@@ -250,6 +387,9 @@ async function wasmMemoryBytes(cdp) {
 }
 
 const ORDER = (round) => (round % 2 === 0 ? ['ours', 'mqttjs'] : ['mqttjs', 'ours']);
+// With the floor (`bare`) as well: each of the three goes first, second and last in turn.
+const IMPLS = ['ours', 'mqttjs', 'bare'];
+const ORDER3 = (round) => IMPLS.map((_, i) => IMPLS[(i + round) % IMPLS.length]);
 const log = (...a) => console.error('[client]', ...a);
 
 await writeFile(join(SITE, 'client.html'), PAGE);
@@ -262,16 +402,25 @@ try {
 
   // Throughput, case by case, alternating which implementation goes first.
   for (const spec of PARTS.has('throughput') ? CASES.filter((c) => !ONLY || ONLY.includes(c.id)) : []) {
-    const runs = { ours: [], mqttjs: [] };
-    const brokerUs = { ours: [], mqttjs: [] };
-    const chromeUs = { ours: [], mqttjs: [] };
+    const runs = { ours: [], mqttjs: [], bare: [] };
+    const brokerUs = { ours: [], mqttjs: [], bare: [] };
+    const chromeUs = { ours: [], mqttjs: [], bare: [] };
+    const threadUs = { ours: [], mqttjs: [], bare: [] };
+    // One untimed run of each first (a tenth of N), so that no timed round pays for compiling.
+    for (const name of ORDER3(0)) {
+      await page.evaluate(({ name, url, spec }) => window.bench.throughput(name, url, spec, 180_000), { name, url: WS, spec: { ...spec, n: Math.ceil(spec.n / 10) } });
+    }
     for (let r = 0; r < (spec.rounds ?? ROUNDS); r++) {
-      for (const name of ORDER(r)) {
+      for (const name of ORDER3(r)) {
         const cpu0 = await brokerCpuMs();
         const ccpu0 = await chromiumCpuMs();
+        const threads0 = await chromiumThreadTicks();
         const ms = await page.evaluate(({ name, url, spec }) => window.bench.throughput(name, url, spec, 180_000), { name, url: WS, spec });
         const cpu = (await brokerCpuMs()) - cpu0;
         const ccpu = (await chromiumCpuMs()) - ccpu0;
+        const split = threadSplit(threads0, await chromiumThreadTicks(), spec.n);
+        threadUs[name].push(split);
+        log(spec.id, name, 'Chromium µs/msg by thread', JSON.stringify(split));
         chromeUs[name].push((ccpu * 1000) / spec.n);
         runs[name].push(ms);
         brokerUs[name].push((cpu * 1000) / spec.n);
@@ -282,18 +431,19 @@ try {
     out.throughput.push({
       ...spec,
       ms: runs,
-      brokerCpuUsPerMsg: { ours: median(brokerUs.ours), mqttjs: median(brokerUs.mqttjs) },
-      chromiumCpuUsPerMsg: { ours: median(chromeUs.ours), mqttjs: median(chromeUs.mqttjs) },
-      ours: rate('ours'), mqttjs: rate('mqttjs'),
+      brokerCpuUsPerMsg: { ours: median(brokerUs.ours), mqttjs: median(brokerUs.mqttjs), bare: median(brokerUs.bare) },
+      chromiumCpuUsPerMsg: { ours: median(chromeUs.ours), mqttjs: median(chromeUs.mqttjs), bare: median(chromeUs.bare) },
+      chromiumThreadUsPerMsg: threadUs,
+      ours: rate('ours'), mqttjs: rate('mqttjs'), bare: rate('bare'),
       oursMBps: (rate('ours') * spec.size) / 1e6, mqttjsMBps: (rate('mqttjs') * spec.size) / 1e6,
       ratio: rate('ours') / rate('mqttjs'),
     });
   }
 
   // Latency: 1,000 sequential QoS 1 round trips per implementation and round.
-  const lat = { ours: [], mqttjs: [] };
+  const lat = { ours: [], mqttjs: [], bare: [] };
   for (let r = 0; r < (PARTS.has('latency') ? ROUNDS : 0); r++) {
-    for (const name of ORDER(r)) {
+    for (const name of ORDER3(r)) {
       lat[name].push(...(await page.evaluate(({ name, url }) => window.bench.latency(name, url, 1000), { name, url: WS })));
       log('latency', name, 'round', r);
     }
@@ -321,7 +471,7 @@ try {
     out.wsFrames = {};
     for (const spec of CASES.filter((c) => ['qos0-64', 'qos1-64'].includes(c.id))) {
       for (const name of ['ours', 'mqttjs']) {
-        const cdp = await page.context().newCDPSession(page);
+        const cdp = page.cdp();
         let sent = 0, received = 0;
         cdp.on('Network.webSocketFrameSent', () => sent++);
         cdp.on('Network.webSocketFrameReceived', () => received++);
@@ -350,7 +500,7 @@ try {
   const N_HEAP = Number(process.env.BENCH_HEAP_N ?? k(100_000));
   for (const name of PARTS.has('heap') ? ['ours', 'mqttjs'] : []) {
     page = await openPage(browser, `${site.url}/client.html`);
-    const cdp = await page.context().newCDPSession(page);
+    const cdp = page.cdp();
     await cdp.send('Performance.enable');
     const heapNow = async () => {
       await cdp.send('HeapProfiler.collectGarbage');
