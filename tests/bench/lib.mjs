@@ -93,6 +93,29 @@ function makePage(session, targetId, browserSend) {
       }
       return r.result.value;
     },
+    /** Polls `fn(arg)` in the page every 50 ms until it is truthy; throws after `timeout` ms. */
+    async waitForFunction(fn, arg, { timeout = 20_000 } = {}) {
+      const poll = `(arg) => new Promise((resolve) => {
+        const f = ${fn};
+        const t0 = performance.now();
+        const check = () => {
+          let v = false;
+          try { v = f(arg); } catch {}
+          if (v) resolve(true);
+          else if (performance.now() - t0 > ${timeout}) resolve(false);
+          else setTimeout(check, 50);
+        };
+        check();
+      })`;
+      if (!(await page.evaluate(poll, arg))) throw new Error(`not true within ${timeout} ms: ${fn}`);
+    },
+    /** Runs `source` in every document this page loads, before its scripts. */
+    async addInitScript(source) {
+      await session.send('Page.addScriptToEvaluateOnNewDocument', { source });
+    },
+    async setViewport(width, height) {
+      await session.send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: 1, mobile: false });
+    },
     async goto(url) {
       const loaded = new Promise((ok) => off.push(session.on('Page.loadEventFired', ok)));
       await session.send('Page.enable');
@@ -147,11 +170,8 @@ export async function openPage(browser, url) {
   const page = await browser.newPage();
   await page.cdp().send('Runtime.enable');
   await page.goto(url);
-  // The page sets `window.ready` once its modules are loaded: poll it, 20 s at most.
-  for (let i = 0; !(await page.evaluate(() => window.ready === true)); i++) {
-    if (i === 400) throw new Error(`${url}: window.ready not set within 20 s`);
-    await new Promise((ok) => setTimeout(ok, 50));
-  }
+  // The page sets `window.ready` once its modules are loaded.
+  await page.waitForFunction(() => window.ready === true);
   return page;
 }
 

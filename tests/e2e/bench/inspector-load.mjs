@@ -9,30 +9,50 @@
 //                                               LOAD_PROFILE=1: the renderer's CPU profile from 10 s to
 //                                               20 s, self time by kind and top functions, on stderr)
 import { spawn } from 'node:child_process';
-import { launchBrowser, serveStatic, BROKER_WS } from '../lib/harness.mjs';
+// The benchmarks' Chromium driver (a DevTools pipe, no npm dependency), not Playwright: Playwright
+// enables the DevTools Network domain, and Chromium then reports every WebSocket frame to the
+// driver, which doubled its CPU per received message (BENCHMARKS.md). At 10,000 messages/s that
+// would load the renderer with work no user's browser does.
+import { launchBrowser, serveStatic } from '../../bench/lib.mjs';
 
 const DIST = process.env.INSPECTOR_DIST;
 const LOAD_BIN = process.env.LOAD_BIN;
 const RATE = process.env.LOAD_RATE ?? '10000';
 const TOPICS = process.env.LOAD_TOPICS ?? '1000';
 const SECONDS = Number(process.env.LOAD_SECONDS ?? '30');
-if (!DIST || !LOAD_BIN || !process.env.MQTT_TCP_ADDR) throw new Error('INSPECTOR_DIST, LOAD_BIN and MQTT_TCP_ADDR are required');
+const BROKER_WS = process.env.MQTT_WS_URL;
+if (!DIST || !LOAD_BIN || !process.env.MQTT_TCP_ADDR || !BROKER_WS) {
+  throw new Error('INSPECTOR_DIST, LOAD_BIN, MQTT_TCP_ADDR and MQTT_WS_URL are required');
+}
 
 const site = await serveStatic(DIST);
 const browser = await launchBrowser();
-const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-const cdp = await page.context().newCDPSession(page);
+const page = await browser.newPage();
+await page.setViewport(1440, 900);
+const cdp = page.cdp();
 await cdp.send('Performance.enable');
 // The wasm instance (Trunk's loader announces it), to read its linear memory: the
 // model lives there, not in the JS heap.
-await page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; }));
+await page.addInitScript(`addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; })`);
 await page.goto(`${site.url}/?broker=${encodeURIComponent(BROKER_WS)}`);
-await page.click('[data-part=connect-button]');
-await page.locator('[data-part=link-status]', { hasText: 'Connected' }).waitFor({ timeout: 20_000 });
-await page.fill('[data-part=subscribe-filter]', 'load/#');
-await page.selectOption('[data-part=subscribe-qos]', '0');
-await page.click('[data-part=subscribe-button]');
-await page.locator('[data-part=subscription-list]', { hasText: 'granted QoS 0' }).waitFor({ timeout: 10_000 });
+// The UI steps as a user's clicks and typing: DOM events in the page.
+const click = (part) => page.evaluate((part) => document.querySelector(`[data-part=${part}]`).click(), part);
+const fill = (part, value) =>
+  page.evaluate(([part, value]) => {
+    const el = document.querySelector(`[data-part=${part}]`);
+    el.value = value;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }, [part, value]);
+const hasText = (part, text, timeout) =>
+  page.waitForFunction(([part, text]) => document.querySelector(`[data-part=${part}]`)?.textContent.includes(text), [part, text], { timeout });
+await page.waitForFunction(() => document.querySelector('[data-part=connect-button]') !== null);
+await click('connect-button');
+await hasText('link-status', 'Connected', 20_000);
+await fill('subscribe-filter', 'load/#');
+await fill('subscribe-qos', '0');
+await click('subscribe-button');
+await hasText('subscription-list', 'granted QoS 0', 10_000);
 
 // Frame and long-task probes.
 await page.evaluate(() => {
@@ -109,10 +129,10 @@ const probe = await page.evaluate(() => {
 });
 const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
 await cdp.send('HeapProfiler.collectGarbage');
-const received = await page.locator('[data-part=stats] dd').nth(4).textContent();
+const received = await page.evaluate(() => document.querySelectorAll('[data-part=stats] dd')[4]?.textContent);
 const t0 = Date.now();
-await page.click('[data-part=tab-messages]');
-await page.locator('[data-part=message-list] .vrow').first().waitFor({ timeout: 30_000 });
+await click('tab-messages');
+await page.waitForFunction(() => document.querySelector('[data-part=message-list] .vrow') !== null, undefined, { timeout: 30_000 });
 const messagesTabMs = Date.now() - t0;
 const result = {
   rate: Number(RATE), topics: Number(TOPICS), seconds: SECONDS, wall, catchUpMs, heapMiBEvery10s: heap, wasmMemoryMiBEvery10s: wasmMem,
@@ -121,7 +141,7 @@ const result = {
   longTasks: probe.longTasks, longestTaskMs: Math.round(probe.longestTask),
   jsHeapMiB: +(metrics.JSHeapUsedSize / 1048576).toFixed(1),
   receivedInOut: received, messagesTabMs,
-  budget: await page.locator('[data-part=budget]').textContent(),
+  budget: await page.evaluate(() => document.querySelector('[data-part=budget]')?.textContent),
 };
 console.log(JSON.stringify(result));
 await browser.close();
