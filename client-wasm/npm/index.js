@@ -160,13 +160,26 @@ export class MqttClient {
   }
 
   /** Resolves at PUBACK (QoS 1), PUBCOMP (QoS 2) or once written (QoS 0). */
-  async publish(topic, payload, options = {}) {
-    if (typeof topic !== 'string') throw invalid('topic');
-    const bytes = toBytes(payload, 'payload');
-    const qos = qosOf(options.qos);
-    const raw = this.#ready() ?? (await this.#live());
-    const reasonCode = await call((done) => raw.publish(topic, bytes, qos, !!options.retain, options.properties, done));
-    return { reasonCode };
+  publish(topic, payload, options = {}) {
+    // Not `async`, and one promise per call: the hot path of a publishing loop (an async
+    // function, `call` and its `.catch` made three). Every failure still rejects.
+    return new Promise((resolve, reject) => {
+      const fail = (e) => reject(toMqttError(e));
+      try {
+        if (typeof topic !== 'string') throw invalid('topic');
+        const bytes = toBytes(payload, 'payload');
+        const qos = qosOf(options.qos);
+        const send = (raw) =>
+          raw.publish(topic, bytes, qos, !!options.retain, options.properties, (e, reasonCode) =>
+            e ? fail(e) : resolve({ reasonCode }),
+          );
+        const raw = this.#ready();
+        if (raw) send(raw);
+        else this.#live().then(send).catch(fail);
+      } catch (e) {
+        fail(e);
+      }
+    });
   }
 
   /** `filter`, `[filters]` or `{ filter: options }`; resolves at SUBACK, one entry per filter. */
@@ -275,7 +288,9 @@ export class MqttClient {
     }
   }
 
-  #dispatch(kind, num, text, bytes, json) {
+  #dispatch(kind, num, text, view, json) {
+    // `view` is wasm memory, valid during this call only: the copy is what listeners get.
+    const bytes = view.slice();
     switch (kind) {
       case 0:
         this.#emit('connect', fixPacket(JSON.parse(json)));

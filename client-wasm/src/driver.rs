@@ -16,7 +16,7 @@ use mqtt_proto::ReasonCode;
 
 use crate::error::ClientError;
 use crate::hints::NetworkHints;
-use crate::timer::{microtask, now_ms, NextTask, Timeout};
+use crate::timer::{now_ms, Microtask, NextTask, Timeout};
 use crate::transport::{TransportEvent, WsTransport};
 
 #[cfg(feature = "persistence")]
@@ -65,6 +65,11 @@ pub(crate) struct Driver {
     delivering: bool,
     /// A drain is scheduled for the next microtask (see [`with_driver_deferred`]).
     flush_scheduled: bool,
+    /// Runs that drain; created at the first deferred command.
+    drainer: Option<Microtask>,
+    /// The driver itself while a drain is scheduled: the microtask's closure holds only a weak
+    /// reference, and the driver (which owns the closure) must outlive the queued call.
+    hold: Option<Rc<RefCell<Driver>>>,
     ever_connected: bool,
     /// Session persistence (feature `persistence`; without it, an empty stand-in).
     #[cfg_attr(not(feature = "persistence"), allow(dead_code))]
@@ -106,6 +111,8 @@ impl Driver {
                 queue: Vec::new(),
                 delivering: false,
                 flush_scheduled: false,
+                drainer: None,
+                hold: None,
                 ever_connected: false,
                 persist: persist::State::new(),
                 me: me.clone(),
@@ -129,20 +136,26 @@ pub(crate) fn with_driver_deferred<R>(
     driver: &Rc<RefCell<Driver>>,
     input: impl FnOnce(&mut Driver) -> R,
 ) -> R {
-    let (result, schedule) = {
-        let Ok(mut d) = driver.try_borrow_mut() else {
-            // Unreachable by construction: listeners run after the borrow ends.
-            panic!("client-wasm driver re-entered");
-        };
-        let r = input(&mut d);
-        let schedule = !std::mem::replace(&mut d.flush_scheduled, true);
-        (r, schedule)
+    let Ok(mut d) = driver.try_borrow_mut() else {
+        // Unreachable by construction: listeners run after the borrow ends.
+        panic!("client-wasm driver re-entered");
     };
-    if schedule {
-        let driver = driver.clone();
-        microtask(move || with_driver(&driver, |d| d.flush_scheduled = false));
+    let r = input(&mut d);
+    if !std::mem::replace(&mut d.flush_scheduled, true) {
+        d.hold = Some(driver.clone());
+        let me = Rc::downgrade(driver);
+        d.drainer
+            .get_or_insert_with(|| {
+                Microtask::new(move || {
+                    let Some(driver) = me.upgrade() else { return };
+                    let hold = driver.borrow_mut().hold.take();
+                    with_driver(&driver, |d| d.flush_scheduled = false);
+                    drop(hold);
+                })
+            })
+            .schedule();
     }
-    result
+    r
 }
 
 /// Runs `input` on the driver, drains the session, then delivers events.

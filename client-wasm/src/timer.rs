@@ -128,9 +128,34 @@ extern "C" {
     fn queue_microtask(f: &js_sys::Function);
 }
 
-/// Calls `f` in a microtask: after the current JavaScript task's code, before any other task
-/// (`queueMicrotask`, in a page as in a worker). The closure frees itself when called, and a
-/// queued microtask always runs.
-pub fn microtask(f: impl FnOnce() + 'static) {
-    queue_microtask(Closure::once_into_js(f).unchecked_ref());
+/// Runs a callback in a microtask per [`Microtask::schedule`]: after the current JavaScript
+/// task's code, before any other task (`queueMicrotask`, in a page as in a worker). One JS
+/// function serves every call (a closure made per call costs a JS function and its
+/// bookkeeping each time). A queued microtask always runs, so whoever schedules it must keep
+/// this alive until then: dropped with a call queued, the call throws in JS.
+pub struct Microtask {
+    function: js_sys::Function,
+    _closure: Closure<dyn FnMut()>,
+}
+
+impl fmt::Debug for Microtask {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Microtask")
+    }
+}
+
+impl Microtask {
+    /// A scheduler that calls `f` once per [`Microtask::schedule`].
+    pub fn new(f: impl FnMut() + 'static) -> Self {
+        let closure = Closure::<dyn FnMut()>::new(f);
+        Self {
+            function: closure.as_ref().unchecked_ref::<js_sys::Function>().clone(),
+            _closure: closure,
+        }
+    }
+
+    /// Queues one call of the callback.
+    pub fn schedule(&self) {
+        queue_microtask(&self.function);
+    }
 }

@@ -48,6 +48,7 @@ const TS_SINK: &str = r#"
  * 1 message, 2 close, 3 reconnect, 4 end, 5 packet trace, 6 rejected frame (trace). */
 export interface RawSink {
   e(kind: number, num: number, text: string, bytes: Uint8Array, json: string): void;
+  // `bytes` is a view of wasm memory, valid during the call only: copy what you keep.
 }
 "#;
 
@@ -57,8 +58,10 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "RawSink")]
     pub type RawSink;
 
+    /// `bytes` reaches JS as a view of wasm memory, valid during the call only: index.js copies
+    /// what it keeps (one copy out of wasm, none in Rust).
     #[wasm_bindgen(method, js_name = e)]
-    fn event(this: &RawSink, kind: u8, num: u32, text: &str, bytes: Vec<u8>, json: &str);
+    fn event(this: &RawSink, kind: u8, num: u32, text: &str, bytes: &[u8], json: &str);
 }
 
 const CONNECT: u8 = 0;
@@ -276,7 +279,7 @@ fn reason_codes(codes: &[ReasonCode]) -> JsValue {
 /// One event → one call of the sink.
 fn emit(sink: &RawSink, e: &Event) {
     match e {
-        Event::Connected(c) => sink.event(CONNECT, 0, "", Vec::new(), &json::connack(c)),
+        Event::Connected(c) => sink.event(CONNECT, 0, "", &[], &json::connack(c)),
         Event::Message(m) => {
             let flags = u32::from(m.qos.as_u8())
                 | u32::from(m.retain) << 2
@@ -287,25 +290,25 @@ fn emit(sink: &RawSink, e: &Event) {
             } else {
                 json::properties(&m.properties)
             };
-            sink.event(MESSAGE, flags, m.topic.as_str(), m.payload.to_vec(), &props);
+            sink.event(MESSAGE, flags, m.topic.as_str(), &m.payload, &props);
         }
         Event::Disconnected { reason } => {
-            sink.event(CLOSE, 0, "", Vec::new(), &json::disconnected(reason))
+            sink.event(CLOSE, 0, "", &[], &json::disconnected(reason))
         }
         Event::Reconnecting { attempt, delay } => {
             let mut o = json::Obj::new();
             o.num("attempt", u64::from(*attempt))
                 .num("delay", delay.as_millis() as u64);
-            sink.event(RECONNECT, *attempt, "", Vec::new(), &o.finish());
+            sink.event(RECONNECT, *attempt, "", &[], &o.finish());
         }
-        Event::Ended => sink.event(END, 0, "", Vec::new(), ""),
+        Event::Ended => sink.event(END, 0, "", &[], ""),
         Event::Trace(t) => {
             let received = matches!(t.direction, mqtt_proto::session::Direction::Received);
             sink.event(
                 PACKET,
                 u32::from(received),
                 t.packet.packet_type().name(),
-                t.raw.to_vec(),
+                &t.raw,
                 &json::packet(&t.packet),
             );
         }
@@ -314,7 +317,7 @@ fn emit(sink: &RawSink, e: &Event) {
             u32::from(r.error.reason_code().0),
             // The rule, not the Display text: its messages would cost the package ~4 KB.
             r.error.rule(),
-            r.raw.to_vec(),
+            &r.raw,
             "",
         ),
         _ => {}
