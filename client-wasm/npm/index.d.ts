@@ -366,6 +366,11 @@ export declare class MqttClient {
   persisted(): Promise<void>;
   /** Sends DISCONNECT and closes; resolves once ended. */
   end(options?: EndOptions): Promise<void>;
+  /**
+   * MQTT.js's form: with `force` true, closes the WebSocket without DISCONNECT, so the broker
+   * publishes the will (packets already written still leave first); with false, as `end(options)`.
+   */
+  end(force: boolean, options?: EndOptions): Promise<void>;
   on<E extends MqttClientEvent>(event: E, listener: MqttClientEvents[E]): this;
   once<E extends MqttClientEvent>(event: E, listener: MqttClientEvents[E]): this;
   off<E extends MqttClientEvent>(event: E, listener: MqttClientEvents[E]): this;

@@ -218,8 +218,11 @@ export class MqttClient {
     await call((done) => raw.persisted(done));
   }
 
-  /** Sends DISCONNECT and closes; resolves once ended. Calling it again is harmless. */
-  async end(options = {}) {
+  /** Sends DISCONNECT and closes; resolves once ended. `end(true)` (MQTT.js's force) closes
+   * without DISCONNECT instead, so the broker publishes the will. Calling it again is harmless. */
+  async end(force, options) {
+    if (typeof force !== 'boolean') [force, options] = [false, force];
+    options ??= {};
     const reasonCode = options.reasonCode ?? 0;
     if (!Number.isInteger(reasonCode) || reasonCode < 0 || reasonCode > 255) throw invalid('reasonCode');
     let raw;
@@ -232,7 +235,7 @@ export class MqttClient {
       }
       return;
     }
-    await call((done) => raw.end(reasonCode, options.properties, done));
+    await call((done) => (force ? raw.abort(done) : raw.end(reasonCode, options.properties, done)));
   }
 
   on(event, listener) {
@@ -317,7 +320,7 @@ export class MqttClient {
           this.#emit('disconnect', { cmd: 'disconnect', reasonCode: info.reasonCode ?? 0, properties: fixProps(info.properties) });
         if (FATAL.has(info.reason)) this.#emit('error', new MqttError(info.message, info.code, info.reasonCode));
         this.#emit('close');
-        if (info.reason !== 'local') this.#emit('offline');
+        if (info.reason !== 'local' && info.reason !== 'aborted') this.#emit('offline');
         break;
       }
       case 3:

@@ -73,7 +73,7 @@ impl Client {
         match connected.await {
             Ok(Ok(_)) => Ok(client),
             Ok(Err(e)) => {
-                client.abort();
+                client.stop_unconnected();
                 Err(e)
             }
             Err(_) => Err(ClientError::Ended),
@@ -243,6 +243,29 @@ impl Client {
         });
     }
 
+    /// Closes the connection without DISCONNECT and ends, as if the network had failed: the
+    /// broker publishes the will (MQTT.js's `end(true)`; see [`Session::abort`]). Resolves when
+    /// the session has ended. Packets already written (a publish made just before) still leave.
+    ///
+    /// [`Session::abort`]: mqtt_proto::session::Session::abort
+    pub async fn abort(&self) {
+        let (tx, rx) = oneshot::channel();
+        self.abort_then(sender(tx));
+        let _ = rx.await;
+    }
+
+    /// Starts aborting (see [`Client::abort`]); `done` is called once the session has ended.
+    pub(crate) fn abort_then(&self, done: Reply) {
+        with_driver(&self.driver, |d| {
+            if d.session.is_ended() {
+                done(Ok(Completion::Ended));
+            } else {
+                d.ending.push(done);
+                d.session.abort(now());
+            }
+        });
+    }
+
     /// Every event from now on, as a stream (messages, connection changes, and the
     /// packet trace when [`SessionConfig::trace`] is on). Dropping the receiver unsubscribes.
     pub fn events(&self) -> mpsc::UnboundedReceiver<Event> {
@@ -321,8 +344,8 @@ impl Client {
         }
     }
 
-    /// Ends without DISCONNECT (after a failed first connect).
-    fn abort(&self) {
+    /// Ends a session that never connected (after a failed first connect): nothing to say.
+    fn stop_unconnected(&self) {
         with_driver(&self.driver, |d| {
             d.session.disconnect(
                 now(),

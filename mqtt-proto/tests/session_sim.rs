@@ -1531,6 +1531,43 @@ fn local_disconnect() {
 }
 
 #[test]
+fn abort_closes_without_disconnect() {
+    for version in [V311, V5] {
+        let mut sim = Sim::new(config(version));
+        sim.establish(false, Properties::default());
+        let t = sim.publish("a", b"x", QoS::AtLeastOnce);
+        sim.take_sent();
+        sim.take_events();
+        // Written just before the abort, not yet handed out: it still leaves, and nothing follows.
+        sim.session
+            .publish(
+                sim.at(),
+                PublishRequest::new(topic_("b"), Bytes::from_static(b"y"), QoS::AtMostOnce),
+            )
+            .unwrap();
+        sim.session.abort(sim.at());
+        sim.drain();
+        let sent = sim.take_sent();
+        assert!(
+            matches!(&sent[..], [Packet::Publish(p)] if p.topic.as_ref().map(|t| t.as_str()) == Some("b")),
+            "{version:?}: {sent:?}"
+        );
+        assert_eq!(disconnect_codes(&sent), []);
+        let ev = sim.take_events();
+        assert_eq!(disconnected(&ev), [DisconnectReason::Aborted]);
+        assert!(ev.iter().any(|e| matches!(e, Event::PublishFailed { token, error: PublishError::SessionEnded } if *token == t)));
+        assert!(matches!(ev.last(), Some(Event::Ended)));
+        assert_eq!(sim.close_requests, 1);
+        assert_eq!(sim.deadline, None);
+        // Aborting an ended session does nothing; it can be started again.
+        sim.session.abort(sim.at());
+        sim.drain();
+        assert!(sim.take_events().is_empty());
+        sim.establish(false, Properties::default());
+    }
+}
+
+#[test]
 fn enhanced_auth_exchange() {
     let mut c = config(V5);
     c.authentication_method = Some("SCRAM-SHA-1".try_into().unwrap());

@@ -224,7 +224,7 @@ test('saved profiles keep the password only when opted in; a second connection r
   assert.deepEqual(errors, []);
 });
 
-test('5.0 publish properties round-trip and a will from the form fires when a connection vanishes', async () => {
+test('5.0 publish properties round-trip and a will from the form fires when the connection is dropped', async () => {
   // Back to the first connection (still subscribed to `${base}/#`).
   await page.getByRole('tab', { name: 'Connection 1' }).click();
   const first = page.locator('.workspace:not([hidden])');
@@ -245,7 +245,7 @@ test('5.0 publish properties round-trip and a will from the form fires when a co
   assert.match(props, /correlation: ca fe/);
   assert.match(props, /origin: e2e\s+trace: 1\s+origin: again/, 'user properties in wire order with repeats');
 
-  // A third connection with a will; closing its tab drops it without DISCONNECT.
+  // A third connection with a will; "Drop" closes its WebSocket without DISCONNECT.
   await page.click('#add-connection');
   const third = page.locator('.workspace:not([hidden])');
   await third.locator('.will summary').click();
@@ -253,6 +253,8 @@ test('5.0 publish properties round-trip and a will from the form fires when a co
   await third.locator('[data-part=will-payload]').fill('gone');
   await third.locator('[data-part=connect-button]').click();
   await third.locator('[data-part=link-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  await third.locator('[data-part=drop-button]').click();
+  await third.locator('[data-part=link-status]', { hasText: 'Closed: dropped by the user, without DISCONNECT' }).waitFor({ timeout: 10_000 });
   await page.getByRole('button', { name: 'Close connection 3' }).click();
   await page.getByRole('tab', { name: 'Connection 1' }).click();
   await first.locator('[data-part=message-list] .vrow', { hasText: `${base}/will` }).locator('.payload', { hasText: 'gone' })

@@ -115,6 +115,8 @@ export async function main(url: string): Promise<void> {
   void storage;
   await client.end({ reasonCode: 4, properties: { sessionExpiryInterval: 0, reasonString: 'bye', userProperties: { why: 'done' } } });
   await early.end();
+  await early.end(true);
+  await early.end(false, { reasonCode: 4 });
   void [ack.reasonCode, codes, connected];
 
   // MQTT.js 5's names for the same calls.
@@ -125,6 +127,7 @@ export async function main(url: string): Promise<void> {
   const jsListener = (): void => {};
   js.addListener('close', jsListener).removeListener('close', jsListener);
   await js.endAsync();
+  await js.endAsync(true);
   void [jsAck, jsGrants, jsCodes];
   // @ts-expect-error: the aliases keep the strict types (QoS 0, 1 or 2)
   await js.publishAsync('t', 'x', { qos: 3 });

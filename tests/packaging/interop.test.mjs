@@ -105,3 +105,37 @@ test(`${BROKER}: the will is published when a client vanishes`, { timeout: 30_00
   await doomed.close();
   assert.equal(await watcher, 'gone');
 });
+
+test(`${BROKER}: end(true) closes without DISCONNECT, so the will is published; end() sends DISCONNECT, so it is not`, { timeout: 30_000 }, async () => {
+  const r = await page.evaluate(async ({ url }) => {
+    const topic = `interop/force/${Date.now()}`;
+    const w = await mqtt.connect(url, { protocolVersion: 4, clientId: `force-w-${Date.now()}`, reconnect: false });
+    const wills = []; // what arrives on the topic and below it
+    let second;
+    const two = new Promise((ok) => { second = ok; });
+    w.on('message', (t, p) => { wills.push(new TextDecoder().decode(p)); if (wills.length === 2) second(); });
+    await w.subscribe(`${topic}/#`, { qos: 1 });
+    const will = (payload) => ({ topic, payload, qos: 1 });
+    // First a clean end: its DISCONNECT tells the broker to discard the will.
+    const clean = await mqtt.connect(url, { protocolVersion: 4, clientId: `force-c-${Date.now()}`, will: will('after clean end'), reconnect: false });
+    const cleanEvents = [];
+    for (const e of ['close', 'offline', 'end']) clean.on(e, () => cleanEvents.push(e));
+    await clean.end();
+    // Then a forced one, with a publish written just before it: that publish still leaves.
+    const forced = await mqtt.connect(url, { protocolVersion: 4, clientId: `force-f-${Date.now()}`, will: will('after end(true)'), reconnect: false });
+    const forcedEvents = [];
+    for (const e of ['close', 'offline', 'end']) forced.on(e, () => forcedEvents.push(e));
+    forced.publish(`${topic}/before`, 'x', { qos: 0 });
+    await forced.endAsync(true);
+    const after = await forced.publish(topic, 'late').then(() => 'published', (e) => e.code);
+    // The broker handled the clean end before the forced client even connected: had it
+    // published the first will, it would arrive first.
+    await Promise.race([two, new Promise((_, no) => setTimeout(() => no(new Error('no will')), 15_000))]);
+    await w.end();
+    return { wills, cleanEvents, forcedEvents, after };
+  }, { url: brokerUrl });
+  assert.deepEqual(r.wills, ['x', 'after end(true)']);
+  assert.deepEqual(r.cleanEvents, ['close', 'end']);
+  assert.deepEqual(r.forcedEvents, ['close', 'end'], 'a forced end is not a lost connection: no offline');
+  assert.equal(r.after, 'ERR_ENDED');
+});

@@ -92,6 +92,7 @@ fn lost(why: &DisconnectReason) -> &'static str {
         DisconnectReason::ConnectTimeout => "no CONNACK within the connect timeout",
         DisconnectReason::Refused { .. } => "connection refused by the broker",
         DisconnectReason::Local => "the client disconnected",
+        DisconnectReason::Aborted => "the client closed the connection without DISCONNECT",
         _ => "connection lost",
     }
 }

@@ -297,6 +297,7 @@ pub(crate) fn disconnected(reason: &DisconnectReason) -> String {
         DisconnectReason::ConnectTimeout => ("timeout", None),
         DisconnectReason::TransportClosed => ("transport", None),
         DisconnectReason::Local => ("local", None),
+        DisconnectReason::Aborted => ("aborted", None),
         _ => ("other", None),
     };
     let err = err.unwrap_or_else(|| ClientError::ConnectionLost(reason.clone()));

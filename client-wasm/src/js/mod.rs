@@ -204,6 +204,11 @@ impl RawClient {
         self.client.end_then(ReasonCode(reason), props, reply(done));
         Ok(())
     }
+
+    /// Close without DISCONNECT (the broker publishes the will); `done` is called once ended.
+    pub fn abort(&self, done: Function) {
+        self.client.abort_then(reply(done));
+    }
 }
 
 /// The filters of a subscribe / unsubscribe call: an array of strings. (A JS array read

@@ -156,6 +156,10 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
             }
         })
     };
+    let on_drop = {
+        let conn = conn.clone();
+        Callback::from(move |_: MouseEvent| conn.drop_connection())
+    };
     let on_version = select(|p, v| p.v5 = v == "5", &profile);
     let on_clean = check(|p, v| p.clean_start = v, &profile);
     let (badge, status) = match &model.status {
@@ -284,6 +288,12 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
             }
             <div class="row">
                 <button data-part="connect-button" type="submit">{ if active { "Disconnect" } else { "Connect" } }</button>
+                if active {
+                    <button data-part="drop-button" type="button" onclick={on_drop}
+                            title="Close the WebSocket without DISCONNECT, as a device that loses its network: the broker publishes the will">
+                        { "Drop" }
+                    </button>
+                }
                 <span data-part="link-status" class={classes!("status", badge)} role="status">{ status }</span>
             </div>
             if let Some(e) = conn.error() {

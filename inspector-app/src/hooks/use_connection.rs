@@ -119,6 +119,15 @@ impl ConnectionHandle {
         wasm_bindgen_futures::spawn_local(async move { client.end().await });
     }
 
+    /// Closes the WebSocket without DISCONNECT and ends, as a device that loses its network
+    /// would: the broker publishes the will. For testing wills on purpose.
+    pub fn drop_connection(&self) {
+        let Some(client) = self.live.borrow_mut().client.take() else {
+            return;
+        };
+        wasm_bindgen_futures::spawn_local(async move { client.abort().await });
+    }
+
     /// Subscribes as the form says; the SUBACK result lands in the model.
     pub fn subscribe(&self, spec: &SubscribeSpec) {
         let Some(client) = self.client() else {
@@ -212,5 +221,17 @@ pub fn use_connection() -> ConnectionHandle {
     let store = use_reducer(Store::default);
     let live = use_mut_ref(Live::default);
     let error = use_state(|| None::<String>);
+    // A workspace that goes away (its connection tab closed) ends its connection cleanly,
+    // with DISCONNECT: the broker discards the will ("Drop" is the way to fire it).
+    {
+        let live = live.clone();
+        use_effect_with((), move |_| {
+            move || {
+                if let Some(client) = live.borrow_mut().client.take() {
+                    wasm_bindgen_futures::spawn_local(async move { client.end().await });
+                }
+            }
+        });
+    }
     ConnectionHandle { store, live, error }
 }

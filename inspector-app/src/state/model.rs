@@ -540,6 +540,7 @@ pub fn disconnect_words(reason: &DisconnectReason) -> String {
             format!("refused by CONNACK: {}", reason_words(*reason))
         }
         DisconnectReason::Local => "disconnected by the user".into(),
+        DisconnectReason::Aborted => "dropped by the user, without DISCONNECT".into(),
         other => format!("{other:?}"),
     }
 }

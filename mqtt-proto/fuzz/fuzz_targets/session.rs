@@ -133,7 +133,16 @@ fuzz_target!(|data: &[u8]| {
                     let _ = s.unsubscribe(at, vec![filter.clone()], Properties::default());
                 }
             }
-            7 => s.handle_close(at),
+            7 => {
+                if input.byte().unwrap_or(0) & 1 == 0 {
+                    s.handle_close(at);
+                } else {
+                    // Closed without DISCONNECT by the user, then started again.
+                    s.abort(at);
+                    drain(&mut s);
+                    s.connect(at);
+                }
+            }
             _ => {
                 // Reconnect if the session asked for a transport, and accept it.
                 s.handle_open(at);

@@ -259,6 +259,9 @@ pub enum DisconnectReason {
     },
     /// [`Session::disconnect`](super::Session::disconnect) was called.
     Local,
+    /// [`Session::abort`](super::Session::abort) was called: the transport closed without
+    /// DISCONNECT, so the server publishes the will.
+    Aborted,
 }
 
 /// A publish request for [`Session::publish`](super::Session::publish).

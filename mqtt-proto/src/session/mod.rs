@@ -1097,35 +1097,46 @@ impl Session {
     /// clean session), unacknowledged and queued publishes are kept and resumed by a later
     /// [`Session::connect`]; otherwise they are reported as failed.
     pub fn disconnect(&mut self, now: Instant, reason: ReasonCode, properties: Properties) {
+        if self.state == State::Connected {
+            let mut d = Disconnect::new(ReasonCode::NORMAL_DISCONNECTION);
+            if self.config.version.is_v5() {
+                d.reason_code = reason;
+                d.properties = properties;
+            }
+            let max = self.limits.maximum_packet_size;
+            if self.send(now, Packet::Disconnect(d.clone()), max).is_err() {
+                d.properties = Properties::default();
+                if self.send(now, Packet::Disconnect(d), max).is_err() {
+                    let _ = self.send(
+                        now,
+                        Packet::Disconnect(Disconnect::new(ReasonCode::NORMAL_DISCONNECTION)),
+                        max,
+                    );
+                }
+            }
+        }
+        self.close_and_end(now, DisconnectReason::Local);
+    }
+
+    /// Ends the session without DISCONNECT: the transport closes as if the network had failed,
+    /// so the server publishes the Will Message ([MQTT-3.1.2-8]; 3.1.1 section 3.1.2.5). This is
+    /// MQTT.js's `end(true)`, and how to test a will on purpose. Emits [`Event::Disconnected`]
+    /// with [`DisconnectReason::Aborted`] and [`Event::Ended`]; pending requests are kept or
+    /// failed as with [`Session::disconnect`]. Packets already written (publishes,
+    /// acknowledgments) are still handed out before [`Output::CloseTransport`]; only the
+    /// DISCONNECT is left out.
+    pub fn abort(&mut self, now: Instant) {
+        self.close_and_end(now, DisconnectReason::Aborted);
+    }
+
+    /// Closes the transport (if one is open or opening), reports `reason` and ends the session.
+    fn close_and_end(&mut self, now: Instant, reason: DisconnectReason) {
         match self.state {
             State::Idle | State::Ended => return,
-            State::Connected => {
-                let mut d = Disconnect::new(ReasonCode::NORMAL_DISCONNECTION);
-                if self.config.version.is_v5() {
-                    d.reason_code = reason;
-                    d.properties = properties;
-                }
-                let max = self.limits.maximum_packet_size;
-                if self.send(now, Packet::Disconnect(d.clone()), max).is_err() {
-                    d.properties = Properties::default();
-                    if self.send(now, Packet::Disconnect(d), max).is_err() {
-                        let _ = self.send(
-                            now,
-                            Packet::Disconnect(Disconnect::new(ReasonCode::NORMAL_DISCONNECTION)),
-                            max,
-                        );
-                    }
-                }
-                self.lose_connection_inner(now, DisconnectReason::Local, true);
+            State::Opening | State::Connecting | State::Connected => {
+                self.lose_connection_inner(now, reason, true);
             }
-            State::Opening | State::Connecting => {
-                self.lose_connection_inner(now, DisconnectReason::Local, true);
-            }
-            State::Backoff { .. } => {
-                self.push_event(Event::Disconnected {
-                    reason: DisconnectReason::Local,
-                });
-            }
+            State::Backoff { .. } => self.push_event(Event::Disconnected { reason }),
         }
         self.end(now);
     }
