@@ -1503,6 +1503,17 @@ fn subscribe_unsubscribe_and_queue_while_down() {
     ));
 }
 
+/// After the user ended a clean session: `reason`, the pending publish `t` failed, `Ended` last,
+/// the transport closed once, no deadline left.
+fn assert_ended_by_user(sim: &mut Sim, reason: DisconnectReason, t: Token) {
+    let ev = sim.take_events();
+    assert_eq!(disconnected(&ev), [reason]);
+    assert!(ev.iter().any(|e| matches!(e, Event::PublishFailed { token, error: PublishError::SessionEnded } if *token == t)));
+    assert!(matches!(ev.last(), Some(Event::Ended)));
+    assert_eq!(sim.close_requests, 1);
+    assert_eq!(sim.deadline, None);
+}
+
 #[test]
 fn local_disconnect() {
     let mut sim = Sim::new(config(V5));
@@ -1520,12 +1531,7 @@ fn local_disconnect() {
         disconnect_codes(&sim.take_sent()),
         [ReasonCode::DISCONNECT_WITH_WILL_MESSAGE]
     );
-    let ev = sim.take_events();
-    assert_eq!(disconnected(&ev), [DisconnectReason::Local]);
-    assert!(ev.iter().any(|e| matches!(e, Event::PublishFailed { token, error: PublishError::SessionEnded } if *token == t)));
-    assert!(matches!(ev.last(), Some(Event::Ended)));
-    assert_eq!(sim.close_requests, 1);
-    assert_eq!(sim.deadline, None);
+    assert_ended_by_user(&mut sim, DisconnectReason::Local, t);
     // It can be started again.
     sim.establish(false, Properties::default());
 }
@@ -1553,12 +1559,7 @@ fn abort_closes_without_disconnect() {
             "{version:?}: {sent:?}"
         );
         assert_eq!(disconnect_codes(&sent), []);
-        let ev = sim.take_events();
-        assert_eq!(disconnected(&ev), [DisconnectReason::Aborted]);
-        assert!(ev.iter().any(|e| matches!(e, Event::PublishFailed { token, error: PublishError::SessionEnded } if *token == t)));
-        assert!(matches!(ev.last(), Some(Event::Ended)));
-        assert_eq!(sim.close_requests, 1);
-        assert_eq!(sim.deadline, None);
+        assert_ended_by_user(&mut sim, DisconnectReason::Aborted, t);
         // Aborting an ended session does nothing; it can be started again.
         sim.session.abort(sim.at());
         sim.drain();

@@ -291,9 +291,9 @@ async function brokerCpuMs() {
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // fields 14, 15; USER_HZ = 100
 }
 
-// CPU time of Chromium (all processes of our browser: renderer, network service, GPU, browser):
-// every descendant of this Node process (which launched it), Node itself excluded.
-async function chromiumCpuMs() {
+// Chromium's processes (renderer, network service, GPU, browser): every descendant of this Node
+// process (which launched it), Node itself excluded, each with its CPU ticks (utime + stime).
+async function chromiumProcesses() {
   const { readdir } = await import('node:fs/promises');
   const procs = [];
   for (const d of await readdir('/proc')) {
@@ -308,28 +308,20 @@ async function chromiumCpuMs() {
     grew = false;
     for (const p of procs) if (!mine.has(p.pid) && mine.has(p.ppid)) { mine.add(p.pid); grew = true; }
   }
-  return (procs.filter((p) => mine.has(p.pid) && p.pid !== process.pid).reduce((s, p) => s + p.ticks, 0) * 1000) / 100;
+  return procs.filter((p) => mine.has(p.pid) && p.pid !== process.pid);
+}
+
+// CPU time of Chromium, ms (1 tick = 10 ms).
+async function chromiumCpuMs() {
+  return ((await chromiumProcesses()).reduce((s, p) => s + p.ticks, 0) * 1000) / 100;
 }
 
 // The same CPU time split by process type and thread name ("renderer/CrRendererMain",
 // "utility/NetworkService", ...), from /proc/PID/task/TID/stat: where a message's cost lands.
 async function chromiumThreadTicks() {
   const { readdir } = await import('node:fs/promises');
-  const procs = [];
-  for (const d of await readdir('/proc')) {
-    if (!/^[0-9]+$/.test(d)) continue;
-    const text = await readFile(`/proc/${d}/stat`, 'utf8').catch(() => null);
-    if (!text) continue;
-    procs.push({ pid: Number(d), ppid: Number(text.slice(text.lastIndexOf(') ') + 2).split(' ')[1]) });
-  }
-  const mine = new Set([process.pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of procs) if (!mine.has(p.pid) && mine.has(p.ppid)) { mine.add(p.pid); grew = true; }
-  }
-  mine.delete(process.pid);
   const ticks = new Map();
-  for (const pid of mine) {
+  for (const { pid } of await chromiumProcesses()) {
     const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
     const type = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser';
     for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [])) {
