@@ -349,3 +349,29 @@ async fn online_event_reconnects_without_waiting_for_the_backoff() {
     drop(thief);
     client.end().await;
 }
+
+/// A client dropped right after a call, while the drain that call deferred to a microtask is
+/// still queued: the driver outlives the queued call (dropped first, the call would throw in JS,
+/// "closure invoked after being dropped"), then goes.
+#[wasm_bindgen_test]
+async fn a_client_dropped_with_a_drain_queued_goes_quietly() {
+    use futures_util::FutureExt;
+    js_sys::eval(
+        "window.__uncaught = []; addEventListener('error', (e) => window.__uncaught.push(String(e.message)));",
+    )
+    .expect("error listener");
+    let c = Client::connect(BROKER, config(ProtocolVersion::V5, &unique("dropq")))
+        .await
+        .expect("connect");
+    // One poll issues the request (and queues the drain); the call itself is abandoned.
+    let request = PublishRequest::new(topic("wasm/dropped"), "x", QoS::AtLeastOnce);
+    assert!(c.publish(request).now_or_never().is_none());
+    drop(c);
+    // A task later: the queued microtask has run.
+    let tick = js_sys::eval("new Promise((ok) => setTimeout(ok, 0))").expect("tick");
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(tick))
+        .await
+        .expect("tick");
+    let uncaught = js_sys::eval("window.__uncaught.join('; ')").expect("read");
+    assert_eq!(uncaught.as_string().as_deref(), Some(""));
+}
