@@ -3,8 +3,8 @@
 //
 // Not Playwright: Playwright enables the DevTools Network domain on every page, and Chromium then
 // reports each WebSocket frame (payload included) to the driver. Measured on this host with a bare
-// `WebSocket` receiving 50,000 64-byte messages from Mosquitto, that instrumentation doubled
-// Chromium's CPU per message (44 → 95 µs) and halved the rate (33,600 → 16,400 msg/s). Users run
+// `WebSocket` receiving 50,000 64-byte messages from Mosquitto (devtools-cost.mjs), it took
+// Chromium's CPU per message from 54 to 95 µs and the rate from 28,344 to 15,913 msg/s. Users run
 // without DevTools attached, so the benchmarks do too: this driver sends only the CDP commands it
 // is asked for (Runtime, Page; Network only where a benchmark counts frames on purpose).
 import { spawn } from 'node:child_process';
