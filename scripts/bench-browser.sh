@@ -2,8 +2,10 @@
 # Browser benchmarks (issue: "Performance: measured side by side with MQTT.js, mqtt-packet
 # and rumqttc"), all in one command:
 #   1. codec in headless Chromium: our wasm codec (feature bench-api) vs mqtt-packet;
-#   2. client end to end: @mqtt-wasm/client vs MQTT.js 5 against one local Mosquitto
-#      (throughput QoS 0/1/2, 1 KiB, 64 KiB; QoS 1 round-trip latency; connect; JS heap);
+#   2. client end to end: @mqtt-wasm/client vs MQTT.js 5 and a floor client (a bare WebSocket,
+#      the least any client can do) against one local Mosquitto, Chromium driven over its
+#      DevTools pipe (tests/bench/lib.mjs) (throughput QoS 0/1/2, 1 KiB, 64 KiB; QoS 1
+#      round-trip latency; connect; JS heap);
 #      and the broker's own ceiling with mosquitto_pub / mosquitto_sub over TCP;
 #   3. the inspector's transfer size (trunk build --release; raw and gzip -9 per file).
 # Prints the tables. Works in a fresh directory under /tmp (a snapshot of the sources, so a
@@ -30,7 +32,7 @@ while [ $# -gt 0 ]; do
     --only) ONLY=$2; shift ;;
     --profile) PROFILE=1 ;;
     --rev) REV=$2; shift ;;
-    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
