@@ -28,7 +28,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
-import { launchBrowser, serveStatic, openPage, median, machineLoad, profiled } from './lib.mjs';
+import { launchBrowser, serveStatic, openPage, median, machineLoad, profiled, chromiumCpuMs, chromiumThreadTicks, threadSplit } from './lib.mjs';
 
 const WS = process.env.MQTT_WS_URL;
 const SITE = process.env.BENCH_SITE;
@@ -289,61 +289,6 @@ async function brokerCpuMs() {
   if (!BROKER_PID) return NaN;
   const f = (await readFile(`/proc/${BROKER_PID}/stat`, 'utf8')).split(') ')[1].split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // fields 14, 15; USER_HZ = 100
-}
-
-// Chromium's processes (renderer, network service, GPU, browser): every descendant of this Node
-// process (which launched it), Node itself excluded, each with its CPU ticks (utime + stime).
-async function chromiumProcesses() {
-  const { readdir } = await import('node:fs/promises');
-  const procs = [];
-  for (const d of await readdir('/proc')) {
-    if (!/^[0-9]+$/.test(d)) continue;
-    const text = await readFile(`/proc/${d}/stat`, 'utf8').catch(() => null);
-    if (!text) continue;
-    const f = text.slice(text.lastIndexOf(') ') + 2).split(' ');
-    procs.push({ pid: Number(d), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
-  }
-  const mine = new Set([process.pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of procs) if (!mine.has(p.pid) && mine.has(p.ppid)) { mine.add(p.pid); grew = true; }
-  }
-  return procs.filter((p) => mine.has(p.pid) && p.pid !== process.pid);
-}
-
-// CPU time of Chromium, ms (1 tick = 10 ms).
-async function chromiumCpuMs() {
-  return ((await chromiumProcesses()).reduce((s, p) => s + p.ticks, 0) * 1000) / 100;
-}
-
-// The same CPU time split by process type and thread name ("renderer/CrRendererMain",
-// "utility/NetworkService", ...), from /proc/PID/task/TID/stat: where a message's cost lands.
-async function chromiumThreadTicks() {
-  const { readdir } = await import('node:fs/promises');
-  const ticks = new Map();
-  for (const { pid } of await chromiumProcesses()) {
-    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    const type = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser';
-    for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [])) {
-      const text = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => null);
-      if (!text) continue;
-      const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(') ')).replace(/[0-9]+$/, '');
-      const f = text.slice(text.lastIndexOf(') ') + 2).split(' ');
-      const key = `${type}/${name}`;
-      ticks.set(key, (ticks.get(key) ?? 0) + Number(f[11]) + Number(f[12]));
-    }
-  }
-  return ticks;
-}
-
-// µs per message of each thread group between two `chromiumThreadTicks`, largest first (≥ 1 µs).
-function threadSplit(before, after, n) {
-  const rows = [];
-  for (const [key, t] of after) {
-    const us = ((t - (before.get(key) ?? 0)) * 10_000) / n; // 1 tick = 10 ms
-    if (us >= 1) rows.push([key, Math.round(us)]);
-  }
-  return Object.fromEntries(rows.sort((a, b) => b[1] - a[1]));
 }
 
 // The waker (see the top): an MQTT 3.1.1 connection over TCP sending PINGREQ every 1 ms.

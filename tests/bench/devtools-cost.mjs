@@ -8,42 +8,12 @@
 //   MQTT_WS_URL=ws://127.0.0.1:PORT MQTT_TCP_ADDR=127.0.0.1:PORT node tests/bench/devtools-cost.mjs
 //   env: N=50000; playwright-core from tests/e2e/node_modules (scripts/setup.sh installs it)
 import { spawn } from 'node:child_process';
-import { readFile, readdir } from 'node:fs/promises';
-import { launchBrowser } from './lib.mjs';
+import { launchBrowser, chromiumThreadTicks, threadSplit } from './lib.mjs';
 
 const N = Number(process.env.N ?? 50_000);
 const WS = process.env.MQTT_WS_URL;
 const [HOST, PORT] = (process.env.MQTT_TCP_ADDR ?? '').split(':');
 if (!WS || !PORT) throw new Error('MQTT_WS_URL and MQTT_TCP_ADDR are required');
-
-/** CPU ticks of every thread of this process's descendants, by "process type/thread name". */
-async function threadTicks() {
-  const procs = [];
-  for (const d of await readdir('/proc')) {
-    if (!/^[0-9]+$/.test(d)) continue;
-    const t = await readFile(`/proc/${d}/stat`, 'utf8').catch(() => null);
-    if (t) procs.push({ pid: Number(d), ppid: Number(t.slice(t.lastIndexOf(') ') + 2).split(' ')[1]) });
-  }
-  const mine = new Set([process.pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of procs) if (!mine.has(p.pid) && mine.has(p.ppid)) { mine.add(p.pid); grew = true; }
-  }
-  mine.delete(process.pid);
-  const ticks = new Map();
-  for (const pid of mine) {
-    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    const type = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser';
-    for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [])) {
-      const t = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => null);
-      if (!t) continue;
-      const f = t.slice(t.lastIndexOf(') ') + 2).split(' ');
-      const key = `${type}/${t.slice(t.indexOf('(') + 1, t.lastIndexOf(') ')).replace(/[0-9]+$/, '')}`;
-      ticks.set(key, (ticks.get(key) ?? 0) + Number(f[11]) + Number(f[12]));
-    }
-  }
-  return ticks;
-}
 
 // The page: MQTT 3.1.1 CONNECT + SUBSCRIBE by hand, then count bytes until N PUBLISHes of 64 B.
 const subscribe = (url, n) => `(async () => {
@@ -72,17 +42,15 @@ const subscribe = (url, n) => `(async () => {
 async function run(name, evaluate, close) {
   const topic = await evaluate(subscribe(WS, N));
   const line = 'x'.repeat(64 - 4 - topic.length);
-  const t0 = await threadTicks();
+  const t0 = await chromiumThreadTicks();
   const start = performance.now();
   const pub = spawn('mosquitto_pub', ['-h', HOST, '-p', PORT, '-t', topic, '-l'], { stdio: ['pipe', 'ignore', 'inherit'] });
   pub.stdin.end(`${line}\n`.repeat(N));
   await evaluate('window.__done');
   const ms = performance.now() - start;
-  const t1 = await threadTicks();
-  const split = [...t1].map(([k, v]) => [k, Math.round(((v - (t0.get(k) ?? 0)) * 10_000) / N)]).filter(([, us]) => us > 0);
-  split.sort((a, b) => b[1] - a[1]);
-  const total = split.reduce((s, [, us]) => s + us, 0);
-  console.log(JSON.stringify({ driver: name, messages: N, msgPerS: Math.round((N / ms) * 1000), chromiumUsPerMsg: total, byThread: Object.fromEntries(split) }));
+  const byThread = threadSplit(t0, await chromiumThreadTicks(), N);
+  const total = Object.values(byThread).reduce((s, us) => s + us, 0);
+  console.log(JSON.stringify({ driver: name, messages: N, msgPerS: Math.round((N / ms) * 1000), chromiumUsPerMsg: total, byThread }));
   await close();
 }
 
