@@ -94,7 +94,7 @@ const te = new TextEncoder();
 function bareConnect(url, clientId) {
   const ws = new WebSocket(url, 'mqtt');
   ws.binaryType = 'arraybuffer';
-  let out = [], outLen = 0, flushQueued = false, nextId = 0, onMessage = () => {}, rest = null;
+  let out = [], outLen = 0, flushQueued = false, closing = false, nextId = 0, onMessage = () => {}, rest = null;
   const nextTask = new MessageChannel();
   const waiting = new Map(); // packet id → resolve (SUBACK, PUBACK, PUBCOMP); 0 → CONNACK
   const flush = () => {
@@ -104,6 +104,7 @@ function bareConnect(url, clientId) {
     for (const part of out) { buf.set(part, at); at += part.length; }
     out = []; outLen = 0;
     ws.send(buf);
+    if (closing) ws.close(); // after the DISCONNECT that end() wrote
   };
   nextTask.port1.onmessage = flush;
   const write = (part) => {
@@ -158,8 +159,9 @@ function bareConnect(url, clientId) {
       return until(id);
     },
     end() {
+      closing = true;
       write(new Uint8Array([0xe0, 0]));
-      return new Promise((ok) => { ws.onclose = () => { nextTask.port1.close(); ok(); }; setTimeout(() => ws.close(), 0); });
+      return new Promise((ok) => { ws.onclose = () => { nextTask.port1.close(); ok(); }; });
     },
   };
   return new Promise((ok, no) => {

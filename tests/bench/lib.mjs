@@ -117,10 +117,12 @@ function makePage(session, targetId, browserSend) {
       await session.send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: 1, mobile: false });
     },
     async goto(url) {
-      const loaded = new Promise((ok) => off.push(session.on('Page.loadEventFired', ok)));
+      let stop;
+      const loaded = new Promise((ok) => { stop = session.on('Page.loadEventFired', ok); });
       await session.send('Page.enable');
       await session.send('Page.navigate', { url });
       await loaded;
+      stop();
     },
     /** A CDP session on this page: `send`, `on`, `detach` (drops its listeners). */
     cdp() {
