@@ -5,9 +5,9 @@ use alloc::vec::Vec;
 use bytes::{Bytes, BytesMut};
 
 use crate::error::DecodeError;
-use crate::packet::{check_fixed_header, Packet};
+use crate::packet::{check_fixed_header, Packet, PacketType, Publish};
 use crate::types::ProtocolVersion;
-use crate::wire::decode_varint;
+use crate::wire::{decode_varint, write_varint};
 
 /// A streaming decoder: feed it bytes as they arrive, take complete packets out.
 ///
@@ -43,6 +43,15 @@ pub struct Decoder {
     buf: BytesMut,
     error: Option<DecodeError>,
     rejected: Bytes,
+}
+
+/// Where a PUBLISH decoded by [`Decoder::decode_publish_head`] lies in its chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameSplit {
+    /// Where the payload starts (after the fixed and variable headers).
+    pub payload_start: usize,
+    /// The frame's total length: the payload ends here, and the next frame starts here.
+    pub frame_len: usize,
 }
 
 /// How many bytes of a frame whose fixed header is invalid [`Decoder::rejected`] keeps.
@@ -173,6 +182,77 @@ impl Decoder {
                 self.rejected = frame;
                 Err(self.poison(e))
             }
+        }
+    }
+
+    /// Decodes the PUBLISH frame at the start of a received chunk from the chunk's first bytes,
+    /// for a caller that keeps the chunk (a browser's WebSocket message, in JavaScript memory) and
+    /// leaves the payload there instead of copying it into the decoder.
+    ///
+    /// `head` is the start of the chunk (the fixed and variable headers, and possibly some of the
+    /// payload or of the frames that follow), `chunk_len` the chunk's full length. The returned
+    /// [`Publish`] has an empty payload: the payload is `split.payload_start..split.frame_len` of
+    /// the chunk, and the next frame starts at `split.frame_len`.
+    ///
+    /// Returns `None` (feed the chunk with [`Decoder::feed`] instead) unless nothing is buffered,
+    /// the decoder is not poisoned, the frame is a PUBLISH, it ends within `chunk_len` and the
+    /// maximum packet size, and its variable header lies within `head` and decodes. A frame
+    /// refused here for being invalid is refused the same way by [`Decoder::next_packet`], which
+    /// reports the error: this method never poisons the decoder.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use mqtt_proto::{Decoder, ProtocolVersion};
+    ///
+    /// let decoder = Decoder::new(ProtocolVersion::V311, 1 << 20);
+    /// // PUBLISH QoS 0 to "a/b" with a 200-byte payload; only its first 8 bytes are at hand.
+    /// let mut frame = vec![0x30, 0xCD, 0x01, 0x00, 0x03, b'a', b'/', b'b'];
+    /// frame.resize(208, 0x61);
+    /// let (publish, split) = decoder.decode_publish_head(Bytes::copy_from_slice(&frame[..8]), frame.len()).unwrap();
+    /// assert_eq!(publish.topic.unwrap().as_str(), "a/b");
+    /// assert!(publish.payload.is_empty());
+    /// assert_eq!((split.payload_start, split.frame_len), (8, 208));
+    /// ```
+    pub fn decode_publish_head(
+        &self,
+        mut head: Bytes,
+        chunk_len: usize,
+    ) -> Option<(Publish, FrameSplit)> {
+        if self.error.is_some() || !self.buf.is_empty() {
+            return None;
+        }
+        let first = *head.first()?;
+        if PacketType::from_u8(first >> 4) != Some(PacketType::Publish) {
+            return None;
+        }
+        let (remaining, n) = decode_varint(head.get(1..)?).ok()??;
+        let header_len = 1 + n;
+        let frame_len = header_len + remaining as usize;
+        if frame_len > chunk_len || frame_len > self.max_packet_size as usize {
+            return None;
+        }
+        head.truncate(frame_len);
+        // The PUBLISH the head alone would be: same headers, the payload cut where `head` ends.
+        // The variable header is read up to its own lengths, so it decodes exactly as in the whole
+        // frame or not at all (truncated).
+        let body = head.get(header_len..)?;
+        let mut frame = BytesMut::with_capacity(head.len());
+        frame.extend_from_slice(&[first]);
+        write_varint(&mut frame, u32::try_from(body.len()).ok()?);
+        frame.extend_from_slice(body);
+        match Packet::decode_from_server(self.version, frame.freeze()) {
+            Ok(Packet::Publish(mut publish)) => {
+                let payload_start = head.len() - publish.payload.len();
+                publish.payload = Bytes::new();
+                Some((
+                    publish,
+                    FrameSplit {
+                        payload_start,
+                        frame_len,
+                    },
+                ))
+            }
+            _ => None,
         }
     }
 

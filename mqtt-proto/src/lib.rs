@@ -58,7 +58,7 @@ mod trie;
 mod types;
 pub mod wire;
 
-pub use decoder::{Decoder, REJECTED_HEADER_BYTES};
+pub use decoder::{Decoder, FrameSplit, REJECTED_HEADER_BYTES};
 pub use error::{DecodeError, EncodeError};
 pub use packet::{
     Auth, ConnAck, Connect, Disconnect, Packet, PacketType, PubAck, PubComp, PubRec, PubRel,

@@ -571,6 +571,127 @@ fn bytes_in_any_chunking() {
     assert_eq!(messages(&sim.take_events()).len(), 20);
 }
 
+/// `Session::handle_publish_head`: a PUBLISH handled from its first bytes, its payload left with
+/// the caller, exactly as the whole frame through `handle_bytes` (acks, QoS 2 duplicates, aliases).
+#[test]
+fn publish_heads_are_handled_as_whole_frames() {
+    let payload = Bytes::from(vec![0x5A; 5000]);
+    for version in [V311, V5] {
+        let mut c = config(version);
+        if version == V5 {
+            c.topic_alias_maximum = 4;
+        }
+        let mut sim = Sim::new(c);
+        let encode = |p: Publish| {
+            let mut buf = BytesMut::new();
+            Packet::Publish(p).encode(version, &mut buf).unwrap();
+            buf.freeze()
+        };
+        let publish = |topic: &str, qos, pid: Option<u16>| {
+            let mut p = Publish::new(topic_(topic), payload.clone());
+            p.qos = qos;
+            p.packet_id = pid.map(id);
+            p
+        };
+        let frame = encode(publish("big/0", QoS::AtLeastOnce, Some(5)));
+        let head = |f: &Bytes| f.slice(..64);
+
+        // Before CONNACK the chunk goes through `handle_bytes` (which refuses it).
+        sim.connect();
+        sim.open();
+        assert_eq!(
+            sim.session
+                .handle_publish_head(sim.at(), head(&frame), frame.len()),
+            None
+        );
+        sim.recv(Packet::ConnAck(ConnAck::new(ReasonCode::SUCCESS)));
+        sim.take_events();
+        sim.take_sent(); // CONNECT
+
+        let mut frames = vec![
+            (frame, QoS::AtLeastOnce),
+            (
+                encode(publish("big/1", QoS::AtMostOnce, None)),
+                QoS::AtMostOnce,
+            ),
+            (
+                encode(publish("big/2", QoS::ExactlyOnce, Some(6))),
+                QoS::ExactlyOnce,
+            ),
+        ];
+        let mut dup = publish("big/2", QoS::ExactlyOnce, Some(6));
+        dup.dup = true;
+        frames.push((encode(dup), QoS::ExactlyOnce));
+        if version == V5 {
+            let mut p = publish("big/aliased", QoS::AtMostOnce, None);
+            p.properties.topic_alias = Some(2);
+            frames.push((encode(p.clone()), QoS::AtMostOnce));
+            p.topic = None;
+            frames.push((encode(p), QoS::AtMostOnce));
+        }
+        for (f, _) in &frames {
+            let split = sim.session.handle_publish_head(sim.at(), head(f), f.len());
+            let split = split.expect("a PUBLISH at the start of the chunk");
+            assert_eq!(split.frame_len, f.len());
+            assert_eq!(&f[split.payload_start..], &payload[..]);
+            sim.drain();
+        }
+        let mut expected = vec![
+            ("big/0".to_owned(), vec![], QoS::AtLeastOnce, false),
+            ("big/1".to_owned(), vec![], QoS::AtMostOnce, false),
+            ("big/2".to_owned(), vec![], QoS::ExactlyOnce, false),
+        ];
+        if version == V5 {
+            expected.push(("big/aliased".to_owned(), vec![], QoS::AtMostOnce, false));
+            expected.push(("big/aliased".to_owned(), vec![], QoS::AtMostOnce, false));
+        }
+        // Empty payloads (the caller has them), the QoS 2 retransmission not delivered again.
+        assert_eq!(messages(&sim.take_events()), expected, "{version:?}");
+        assert_eq!(
+            sim.take_sent(),
+            [
+                Packet::PubAck(PubAck::new(id(5))),
+                Packet::PubRec(PubRec::new(id(6))),
+                Packet::PubRec(PubRec::new(id(6))),
+            ]
+        );
+
+        // Not a PUBLISH, or the start of the frame only: `handle_bytes` takes the chunk.
+        let mut ack = BytesMut::new();
+        Packet::PubRel(PubRel::new(id(6)))
+            .encode(version, &mut ack)
+            .unwrap();
+        let ack = ack.freeze();
+        assert_eq!(
+            sim.session
+                .handle_publish_head(sim.at(), ack.clone(), ack.len()),
+            None
+        );
+        let f = &frames[0].0;
+        assert_eq!(
+            sim.session
+                .handle_publish_head(sim.at(), head(f), f.len() - 1),
+            None
+        );
+        assert!(sim.session.is_connected());
+    }
+
+    // With tracing on, every received frame goes through `handle_bytes` (a trace has its bytes).
+    let mut c = config(V5);
+    c.trace = true;
+    let mut sim = Sim::new(c);
+    sim.establish(false, Properties::default());
+    let mut buf = BytesMut::new();
+    Packet::Publish(Publish::new(topic_("t"), payload.clone()))
+        .encode(V5, &mut buf)
+        .unwrap();
+    assert_eq!(
+        sim.session
+            .handle_publish_head(sim.at(), buf.clone().freeze(), buf.len()),
+        None
+    );
+}
+
 // ----- loss and resend ----------------------------------------------------------------------
 
 /// Drops the connection at each step of an outgoing QoS 2 exchange, reconnects with a session and

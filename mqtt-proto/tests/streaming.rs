@@ -312,3 +312,149 @@ fn feed_vec_matches_feed_and_does_not_copy() {
         assert_eq!(a, b, "split {split}");
     }
 }
+
+// ----- `Decoder::decode_publish_head`: a PUBLISH decoded from its first bytes -----------------
+
+/// PUBLISH frames of every shape: QoS 0/1/2, properties, a Topic Alias with and without a topic.
+fn head_publishes(v: ProtocolVersion) -> Vec<Publish> {
+    let payload = Bytes::from((0..5000u32).map(|i| i as u8).collect::<Vec<_>>());
+    let mut out = Vec::new();
+    for qos in [QoS::AtMostOnce, QoS::AtLeastOnce, QoS::ExactlyOnce] {
+        let mut p = Publish::new(Topic::new("camera/1/frame").unwrap(), payload.clone());
+        p.qos = qos;
+        p.packet_id = (qos != QoS::AtMostOnce).then(|| PacketId::new(9).unwrap());
+        p.retain = qos == QoS::ExactlyOnce;
+        out.push(p);
+    }
+    if v == V5 {
+        let mut p = Publish::new(Topic::new("req/time").unwrap(), payload.clone());
+        p.properties.message_expiry_interval = Some(60);
+        p.properties.content_type = Some(MqttString::from("image/jpeg"));
+        p.properties
+            .user_properties
+            .push((MqttString::from("k"), MqttString::from("v")));
+        p.properties.topic_alias = Some(3);
+        out.push(p.clone());
+        p.topic = None; // the alias alone
+        out.push(p);
+    }
+    out
+}
+
+#[test]
+fn publish_heads_decode_as_the_whole_frame_at_every_head_length() {
+    for v in [V311, V5] {
+        for publish in head_publishes(v) {
+            let payload_len = publish.payload.len();
+            let (mut chunk, frames) = stream(v, &[Packet::Publish(publish.clone())]);
+            let frame_len = frames[0].len();
+            let payload_start = frame_len - payload_len;
+            // The chunk also holds the start of the next frame.
+            chunk.extend_from_slice(&[0xD0, 0x00]);
+            let mut expected = publish.clone();
+            expected.payload = Bytes::new();
+            let decoder = Decoder::new(v, u32::MAX);
+            for h in 0..=chunk.len() {
+                let head = Bytes::copy_from_slice(&chunk[..h]);
+                let got = decoder.decode_publish_head(head, chunk.len());
+                if h < payload_start {
+                    assert_eq!(
+                        got, None,
+                        "{v:?} head of {h} bytes: the variable header is cut"
+                    );
+                } else {
+                    let (p, split) = got.unwrap_or_else(|| panic!("{v:?} head of {h} bytes"));
+                    assert_eq!(p, expected, "{v:?} head of {h} bytes");
+                    assert_eq!(
+                        (split.payload_start, split.frame_len),
+                        (payload_start, frame_len)
+                    );
+                    assert_eq!(&chunk[payload_start..frame_len], &publish.payload[..]);
+                }
+            }
+        }
+    }
+}
+
+/// Every frame `decode_publish_head` leaves alone is one `next_packet` then handles: PUBLISH
+/// frames that are partial, too large or invalid get their error from there.
+#[test]
+fn publish_heads_left_to_the_decoder() {
+    let publish = head_publishes(V5).remove(3); // "req/time", QoS 0, properties
+    let (frame, _) = stream(V5, &[Packet::Publish(publish)]);
+    let head = || Bytes::copy_from_slice(&frame[..64]);
+    let d = Decoder::new(V5, u32::MAX);
+    // Part of the frame only.
+    assert_eq!(d.decode_publish_head(head(), frame.len() - 1), None);
+    // Not a PUBLISH.
+    let (ack, _) = stream(
+        V5,
+        &[Packet::PubAck(PubAck::new(PacketId::new(1).unwrap()))],
+    );
+    assert_eq!(
+        d.decode_publish_head(Bytes::from(ack.clone()), ack.len()),
+        None
+    );
+
+    let cases: [(&str, Vec<u8>, u32, DecodeError); 4] = [
+        (
+            "larger than the maximum packet size",
+            frame.clone(),
+            frame.len() as u32 - 1,
+            DecodeError::PacketTooLarge {
+                size: frame.len(),
+                max: frame.len() as u32 - 1,
+            },
+        ),
+        (
+            "QoS 3",
+            with_first(&frame, 0x36),
+            u32::MAX,
+            DecodeError::InvalidQoS,
+        ),
+        (
+            "DUP with QoS 0",
+            with_first(&frame, 0x38),
+            u32::MAX,
+            DecodeError::DupWithQoS0,
+        ),
+        (
+            "a wildcard in the topic",
+            wildcard_topic(&frame),
+            u32::MAX,
+            DecodeError::InvalidTopicName(mqtt_proto::TopicError::WildcardInTopicName),
+        ),
+    ];
+    for (what, bytes, max, error) in cases {
+        let mut d = Decoder::new(V5, max);
+        let head = Bytes::copy_from_slice(&bytes[..64]);
+        assert_eq!(d.decode_publish_head(head, bytes.len()), None, "{what}");
+        assert!(d.error().is_none(), "{what}: never poisons");
+        d.feed(&bytes);
+        assert_eq!(d.next_packet().unwrap_err(), error, "{what}");
+    }
+
+    // Bytes of an earlier chunk are buffered: the frame continues them, it does not start here.
+    let mut d = Decoder::new(V5, u32::MAX);
+    d.feed(&[0x30]);
+    assert_eq!(d.decode_publish_head(head(), frame.len()), None);
+    // A poisoned decoder takes nothing.
+    let mut d = Decoder::new(V5, u32::MAX);
+    d.feed(&[0x00, 0x00]);
+    assert!(d.next_packet().is_err());
+    assert_eq!(d.decode_publish_head(head(), frame.len()), None);
+}
+
+/// `frame` with its topic "req/time" made "req+time".
+fn wildcard_topic(frame: &[u8]) -> Vec<u8> {
+    let at = frame.windows(8).position(|w| w == b"req/time").unwrap();
+    let mut f = frame.to_vec();
+    f[at + 3] = b'+';
+    f
+}
+
+fn with_first(frame: &[u8], first: u8) -> Vec<u8> {
+    let mut f = frame.to_vec();
+    f[0] = first;
+    f
+}

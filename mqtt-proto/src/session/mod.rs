@@ -49,7 +49,7 @@ use alloc::vec::Vec;
 
 use bytes::{Bytes, BytesMut};
 
-use crate::decoder::Decoder;
+use crate::decoder::{Decoder, FrameSplit};
 use crate::error::EncodeError;
 use crate::packet::{
     Auth, ConnAck, Connect, Disconnect, Packet, PacketType, PubAck, PubComp, PubRec, PubRel,
@@ -609,6 +609,36 @@ impl Session {
     /// packet is buffered (see [`Decoder::feed_vec`]).
     pub fn handle_bytes_owned(&mut self, now: Instant, bytes: Vec<u8>) {
         self.receive(now, |decoder| decoder.feed_vec(bytes));
+    }
+
+    /// [`Session::handle_bytes`] for a caller that keeps the received chunk and leaves large
+    /// payloads in it (the browser client: a WebSocket message stays in JavaScript memory).
+    ///
+    /// `head` is the start of the chunk, `chunk_len` its full length. If the chunk starts with a
+    /// PUBLISH that [`Decoder::decode_publish_head`] decodes from `head`, the session handles it
+    /// as [`Session::handle_bytes`] would, and returns where it lies: the [`Event::Message`] it
+    /// produces (none for a QoS 2 retransmission) has an empty payload, and the caller delivers
+    /// bytes `payload_start..frame_len` of the chunk with it. The rest of the chunk starts at
+    /// `frame_len`.
+    ///
+    /// Returns `None` when the chunk must go through [`Session::handle_bytes`] instead: a packet
+    /// other than PUBLISH, a partial or invalid frame, bytes buffered from an earlier chunk, before
+    /// CONNACK, or with [`SessionConfig::trace`] on (a [`Trace`] carries the whole frame).
+    pub fn handle_publish_head(
+        &mut self,
+        now: Instant,
+        head: Bytes,
+        chunk_len: usize,
+    ) -> Option<FrameSplit> {
+        if self.state != State::Connected || self.config.trace {
+            return None;
+        }
+        let (publish, split) = self
+            .decoder
+            .as_ref()?
+            .decode_publish_head(head, chunk_len)?;
+        self.handle_packet(now, Packet::Publish(publish), Bytes::new());
+        Some(split)
     }
 
     /// Feeds the decoder (while a connection is open) and handles every complete packet.
