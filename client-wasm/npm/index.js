@@ -132,7 +132,7 @@ export class MqttClient {
   constructor(url, options = {}) {
     if (typeof url !== 'string' && !(url instanceof URL)) throw invalid('url');
     if (options === null || typeof options !== 'object') throw invalid('options');
-    const sink = { e: (kind, num, text, bytes, json) => this.#dispatch(kind, num, text, bytes, json) };
+    const sink = { e: (kind, num, text, bytes, json, payload) => this.#dispatch(kind, num, text, bytes, json, payload) };
     let connected;
     const ready = call((done) => {
       connected = done;
@@ -291,9 +291,10 @@ export class MqttClient {
     }
   }
 
-  #dispatch(kind, num, text, view, json) {
-    // `view` is wasm memory, valid during this call only: the copy is what listeners get.
-    const bytes = view.slice();
+  #dispatch(kind, num, text, view, json, payload) {
+    // `view` is wasm memory, valid during this call only: the copy is what listeners get. A large
+    // message's payload comes as `payload` instead, a view of the WebSocket message: no copy.
+    const bytes = payload ?? view.slice();
     switch (kind) {
       case 0:
         this.#emit('connect', fixPacket(JSON.parse(json)));

@@ -270,16 +270,31 @@ impl Client {
     /// packet trace when [`SessionConfig::trace`] is on). Dropping the receiver unsubscribes.
     pub fn events(&self) -> mpsc::UnboundedReceiver<Event> {
         let (tx, rx) = mpsc::unbounded();
-        self.add_listener(Box::new(move |e| tx.unbounded_send(e.clone()).is_ok()));
+        self.add_listener(Box::new(move |e, _| tx.unbounded_send(e.clone()).is_ok()));
         rx
     }
 
     /// Calls `f` for every event, synchronously, in order. `f` may call the client.
     pub fn on_event(&self, mut f: impl FnMut(&Event) + 'static) -> ListenerId {
-        self.add_listener(Box::new(move |e| {
+        self.add_listener(Box::new(move |e, _| {
             f(e);
             true
         }))
+    }
+
+    /// The npm package's listener: large received payloads stay in JavaScript memory, and a
+    /// [`Event::Message`] carrying one has an empty payload and comes with a view of it (see
+    /// [`crate::incoming`]). Only for a client that has no other listener.
+    #[cfg(feature = "js-api")]
+    pub(crate) fn on_event_payloads_in_js(
+        &self,
+        mut f: impl FnMut(&Event, Option<&js_sys::Uint8Array>) + 'static,
+    ) {
+        self.driver.borrow_mut().payloads_in_js = true;
+        self.add_listener(Box::new(move |e, payload| {
+            f(e, payload);
+            true
+        }));
     }
 
     fn add_listener(&self, listener: crate::driver::Listener) -> ListenerId {

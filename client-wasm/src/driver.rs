@@ -10,12 +10,15 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
+use bytes::Bytes;
+use js_sys::Uint8Array;
 use mqtt_proto::session::{DisconnectReason, Event, Output, Session, Token};
 use mqtt_proto::time::Instant;
-use mqtt_proto::ReasonCode;
+use mqtt_proto::{FrameSplit, ReasonCode};
 
 use crate::error::ClientError;
 use crate::hints::NetworkHints;
+use crate::incoming::{split_message, Frames};
 use crate::timer::{now_ms, Microtask, NextTask, Timeout};
 use crate::transport::{TransportEvent, WsTransport};
 
@@ -38,8 +41,13 @@ pub(crate) enum Completion {
     Ended,
 }
 
-/// A listener for every session event; it is dropped when it returns `false`.
-pub(crate) type Listener = Box<dyn FnMut(&Event) -> bool>;
+/// A listener for every session event; it is dropped when it returns `false`. With
+/// [`Driver::payloads_in_js`] on, a [`Event::Message`] may come with an empty payload and its
+/// payload as the second argument, a view of the WebSocket message (see [`crate::incoming`]).
+pub(crate) type Listener = Box<dyn FnMut(&Event, Option<&Uint8Array>) -> bool>;
+
+/// An event for the listeners, and the payload of a message left in JavaScript memory.
+type Delivery = (Event, Option<Uint8Array>);
 
 pub(crate) struct Driver {
     pub(crate) session: Session,
@@ -60,9 +68,14 @@ pub(crate) struct Driver {
     pub(crate) next_listener: u32,
     /// Listeners removed while they were out for delivery.
     pub(crate) removed: Vec<u32>,
+    /// Events of the current input, drained from the session, for the listeners.
+    ready: Vec<Delivery>,
     /// Events waiting for delivery, and whether a delivery is running.
-    queue: Vec<Event>,
+    queue: Vec<Delivery>,
     delivering: bool,
+    /// Whether large received payloads stay in JavaScript memory: set by the npm package, whose
+    /// only listener takes them so (the Rust API's listeners get every payload in `Message`).
+    pub(crate) payloads_in_js: bool,
     /// A drain is scheduled for the next microtask (see [`with_driver_deferred`]).
     flush_scheduled: bool,
     /// Runs that drain; created at the first deferred command.
@@ -108,8 +121,10 @@ impl Driver {
                 listeners: Vec::new(),
                 next_listener: 0,
                 removed: Vec::new(),
+                ready: Vec::new(),
                 queue: Vec::new(),
                 delivering: false,
+                payloads_in_js: false,
                 flush_scheduled: false,
                 drainer: None,
                 hold: None,
@@ -169,8 +184,8 @@ pub(crate) fn with_driver<R>(
             panic!("client-wasm driver re-entered");
         };
         let r = input(&mut d);
-        let events = d.drain();
-        (r, events)
+        d.drain();
+        (r, std::mem::take(&mut d.ready))
     };
     deliver(driver, events);
     result
@@ -178,9 +193,8 @@ pub(crate) fn with_driver<R>(
 
 impl Driver {
     /// Drains the session: transmits, opens/closes the socket, re-arms the timer
-    /// and completes pending calls. Returns the events for the listeners.
-    fn drain(&mut self) -> Vec<Event> {
-        let mut events = Vec::new();
+    /// and completes pending calls. The events are left in `ready` for the listeners.
+    fn drain(&mut self) {
         // The packets of one drain, handed on together (see `send` and `transmit`).
         let mut batch: Vec<u8> = Vec::new();
         loop {
@@ -188,7 +202,7 @@ impl Driver {
                 Output::Transmit(bytes) => batch.extend_from_slice(&bytes),
                 Output::Event(e) => {
                     self.complete(&e);
-                    events.push(e);
+                    self.ready.push((e, None));
                 }
                 Output::OpenTransport => {
                     self.send(&mut batch);
@@ -207,7 +221,7 @@ impl Driver {
                     self.send(&mut batch);
                     self.arm(deadline);
                     self.persist();
-                    return events;
+                    return;
                 }
             }
         }
@@ -276,7 +290,7 @@ impl Driver {
                             d.session.handle_open(now);
                         }
                     }
-                    TransportEvent::Bytes(b) => d.session.handle_bytes_owned(now, b),
+                    TransportEvent::Bytes(message) => d.receive(now, &message),
                     TransportEvent::Closed { .. } => {
                         d.transport = None;
                         d.outbox.clear();
@@ -296,6 +310,22 @@ impl Driver {
                 }
                 self.session.handle_close(now());
             }
+        }
+    }
+
+    /// A WebSocket message arrived.
+    fn receive(&mut self, now: Instant, message: &Uint8Array) {
+        if self.payloads_in_js {
+            split_message(
+                message,
+                &mut Incoming {
+                    driver: self,
+                    now,
+                    from: 0,
+                },
+            );
+        } else {
+            self.session.handle_bytes_owned(now, message.to_vec());
         }
     }
 
@@ -401,7 +431,7 @@ impl Driver {
 /// while they run so that one may add or remove listeners or call the client;
 /// events that such a call produces are queued and delivered after the current
 /// ones, in order, by the outermost delivery.
-fn deliver(driver: &Rc<RefCell<Driver>>, events: Vec<Event>) {
+fn deliver(driver: &Rc<RefCell<Driver>>, events: Vec<Delivery>) {
     {
         let Ok(mut d) = driver.try_borrow_mut() else {
             return;
@@ -426,8 +456,8 @@ fn deliver(driver: &Rc<RefCell<Driver>>, events: Vec<Event>) {
                 std::mem::take(&mut d.listeners),
             )
         };
-        for e in &batch {
-            listeners.retain_mut(|(_, l)| l(e));
+        for (e, payload) in &batch {
+            listeners.retain_mut(|(_, l)| l(e, payload.as_ref()));
         }
         let Ok(mut d) = driver.try_borrow_mut() else {
             return;
@@ -437,5 +467,38 @@ fn deliver(driver: &Rc<RefCell<Driver>>, events: Vec<Event>) {
         let removed = std::mem::take(&mut d.removed);
         listeners.retain(|(id, _)| !removed.contains(id));
         d.listeners = listeners;
+    }
+}
+
+/// A message's frames into the session, large payloads left in JavaScript memory.
+struct Incoming<'a> {
+    driver: &'a mut Driver,
+    now: Instant,
+    /// Where in `ready` the events of the last PUBLISH head start.
+    from: usize,
+}
+
+impl Frames for Incoming<'_> {
+    fn publish_head(&mut self, head: Bytes, left: usize) -> Option<FrameSplit> {
+        let d = &mut *self.driver;
+        // Drained frame by frame, so that this frame's message is found among its own events.
+        self.from = d.ready.len();
+        let split = d.session.handle_publish_head(self.now, head, left)?;
+        d.drain();
+        Some(split)
+    }
+
+    fn payload(&mut self, payload: Uint8Array) {
+        // At most one message per PUBLISH (none for a QoS 2 retransmission).
+        let message = self.driver.ready[self.from..]
+            .iter_mut()
+            .find(|(e, _)| matches!(e, Event::Message(_)));
+        if let Some((_, slot)) = message {
+            *slot = Some(payload);
+        }
+    }
+
+    fn rest(&mut self, bytes: Vec<u8>) {
+        self.driver.session.handle_bytes_owned(self.now, bytes);
     }
 }

@@ -5,6 +5,7 @@
 //! - [`transport`] owns the WebSocket (subprotocol `mqtt`) and its closures;
 //! - [`timer`] owns one `setTimeout` and reads `performance.now()`;
 //! - the driver pumps the session's drain and completes calls;
+//! - `incoming` leaves large received payloads in JavaScript memory for the npm package;
 //! - an IndexedDB store persists the session on request (`Client::connect_persistent`;
 //!   feature `persistence`, on by default);
 //! - [`Client`] is the async Rust API for Yew apps (works in a page and in a Web Worker).
@@ -15,6 +16,7 @@ mod client;
 mod driver;
 mod error;
 mod hints;
+mod incoming;
 #[cfg(feature = "js-api")]
 mod js;
 #[cfg(feature = "persistence")]

@@ -16,12 +16,13 @@ use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
 pub const SUBPROTOCOL: &str = "mqtt";
 
 /// What the socket reports, in the order the browser delivers it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum TransportEvent {
     /// The WebSocket handshake completed.
     Open,
-    /// One binary message; it may hold part of an MQTT packet or several.
-    Bytes(Vec<u8>),
+    /// One binary message, a view of its `ArrayBuffer` (not copied into wasm memory); it may
+    /// hold part of an MQTT packet or several.
+    Bytes(js_sys::Uint8Array),
     /// The socket is closed (by either side or by a network failure).
     Closed {
         /// The WebSocket close code (1006 when the connection was lost).
@@ -100,10 +101,7 @@ impl WsTransport {
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             // Text frames are not MQTT; only ArrayBuffers carry packets.
             if let Ok(buf) = e.data().dyn_into::<js_sys::ArrayBuffer>() {
-                deliver(
-                    &s,
-                    TransportEvent::Bytes(js_sys::Uint8Array::new(&buf).to_vec()),
-                );
+                deliver(&s, TransportEvent::Bytes(js_sys::Uint8Array::new(&buf)));
             }
         });
         let s = sink;

@@ -246,6 +246,61 @@ async fn split_bytes_still_works() {
     }
 }
 
+/// `large-batch` (`fault_peer::scenarios::LARGE_BATCH`): topic, payload length, QoS.
+const LARGE_BATCH: [(&str, usize, u8); 4] = [
+    ("large/1", 5_000, 1),
+    ("large/2", 70_000, 0),
+    ("large/small", 5, 0),
+    ("large/4", 8_000, 0),
+];
+
+/// Payload byte `i` of `large-batch` message `m`.
+fn large_batch_byte(m: usize, i: usize) -> u8 {
+    ((i * 31 + m * 7) % 251) as u8
+}
+
+/// Four PUBLISHes in one WebSocket message, through the Rust API (which copies every message
+/// into wasm memory): each payload whole and in order, the QoS 1 one acknowledged (the peer sends
+/// `fault/alive` once it has the PUBACK).
+#[wasm_bindgen_test]
+async fn a_message_of_large_publishes_is_delivered_whole() {
+    for version in [ProtocolVersion::V311, ProtocolVersion::V5] {
+        let mut c = config(version);
+        c.maximum_packet_size = Some(1 << 20);
+        let (client, mut events) = connected("large-batch", c).await;
+        for (m, &(topic, len, qos)) in LARGE_BATCH.iter().enumerate() {
+            let Event::Message(msg) =
+                wait_event(&mut events, topic, |e| matches!(e, Event::Message(_))).await
+            else {
+                unreachable!()
+            };
+            assert_eq!(
+                (msg.topic.as_str(), msg.qos.as_u8()),
+                (topic, qos),
+                "{version}"
+            );
+            let expected: Vec<u8> = (0..len).map(|i| large_batch_byte(m, i)).collect();
+            assert!(
+                msg.payload[..] == expected[..],
+                "{version} {topic}: payload differs"
+            );
+        }
+        let Event::Message(alive) = wait_event(&mut events, "fault/alive", |e| {
+            matches!(e, Event::Message(_))
+        })
+        .await
+        else {
+            unreachable!()
+        };
+        assert_eq!(
+            alive.topic.as_str(),
+            ALIVE_TOPIC,
+            "{version}: the PUBACK reached the peer"
+        );
+        client.end().await;
+    }
+}
+
 #[wasm_bindgen_test]
 async fn close_mid_packet_is_a_transport_close() {
     let (_client, mut events) = connected("close-mid-packet", config(ProtocolVersion::V5)).await;

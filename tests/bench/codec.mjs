@@ -4,7 +4,8 @@
 // page, alternating round by round.
 //
 // Decode: one Uint8Array holding many MQTT 5.0 frames (written by mqtt-packet's generate())
-//   → ours: benchDecode (copy into wasm memory, the client's streaming Decoder, a 2-number
+//   → ours: benchDecode (the client's receive path: copied into wasm memory, except the payloads
+//   of PUBLISH frames of 4 KiB or more, left in JS memory; the streaming Decoder; a 2-number
 //   summary back); mqtt-packet: one parser (kept, as a client keeps it).parse(Buffer view),
 //   counting 'packet' events. Encode: N PUBLISHes from arrays of topics and payloads → ours:
 //   the payloads concatenated in JS, benchEncodePublishes, all frames back in one Uint8Array;

@@ -189,6 +189,52 @@ test('trace: bytes from the broker that are not a packet are reported, then the 
   assert.equal(error.event, 'error', JSON.stringify(r));
 });
 
+test('large payloads reach listeners as views of their WebSocket message, not copied; every byte right, in order, the QoS 1 one acknowledged', { timeout: 30_000 }, async () => {
+  const FAULT = process.env.MQTT_FAULT_WS_URL;
+  assert.ok(FAULT, 'MQTT_FAULT_WS_URL is not set: run the tests with scripts/test.sh (it starts the fault peer)');
+  for (const protocolVersion of [4, 5]) {
+    // The peer's `large-batch`: one WebSocket message of four PUBLISHes (fault_peer::scenarios::LARGE_BATCH),
+    // then, once it has the PUBACK of the first (QoS 1), a PUBLISH to fault/alive.
+    const r = await inPage(async ({ url, protocolVersion }) => {
+      const within = (p, ms, what) =>
+        Promise.race([p, new Promise((_, no) => setTimeout(() => no(new Error(`timeout: ${what}`)), ms))]);
+      const client = mqtt.createClient(url, { protocolVersion, reconnectPeriod: 0 });
+      const got = [];
+      const five = new Promise((ok) =>
+        client.on('message', (topic, payload, packet) => {
+          const m = got.length;
+          let wrong = -1;
+          for (let i = 0; i < payload.length && topic !== 'fault/alive'; i++) {
+            if (payload[i] !== (i * 31 + m * 7) % 251) { wrong = i; break; }
+          }
+          got.push({ topic, qos: packet.qos, length: payload.length, wrong, buffer: payload.buffer.byteLength, offset: payload.byteOffset });
+          if (got.length === 5) ok();
+        }),
+      );
+      await within(five, 10_000, 'five messages');
+      await client.end();
+      return got;
+    }, { url: `${FAULT}/large-batch`, protocolVersion });
+    const v = `protocol ${protocolVersion}`;
+    assert.deepEqual(r.map((m) => [m.topic, m.qos, m.length, m.wrong]), [
+      ['large/1', 1, 5000, -1],
+      ['large/2', 0, 70000, -1],
+      ['large/small', 0, 5, -1],
+      ['large/4', 0, 8000, -1],
+      ['fault/alive', 0, 10, -1],
+    ], v);
+    const [first, second, small, fourth] = r;
+    // The first two are views of the one message that carried all four (larger than both).
+    assert.equal(first.buffer, second.buffer, v);
+    assert.ok(first.buffer > 5000 + 70000 + 8000, `${v}: ${JSON.stringify(r)}`);
+    assert.ok(first.offset > 0 && second.offset > first.offset + 5000, `${v}: ${JSON.stringify(r)}`);
+    // From the first frame under 4 KiB on, the rest of the message is copied into wasm: those
+    // payloads are copies out of wasm memory, each its own buffer.
+    for (const m of [small, fourth]) assert.deepEqual([m.buffer, m.offset], [m.length, 0], `${v}: ${m.topic}`);
+  }
+  assert.deepEqual(problems, []);
+});
+
 test("MQTT.js 5's names: connectAsync, publishAsync, subscribeAsync, unsubscribeAsync, endAsync, addListener, removeListener", { timeout: 30_000 }, async () => {
   const r = await inPage(async ({ url }) => {
     const topic = `pkg/names/${Math.random().toString(36).slice(2)}`;

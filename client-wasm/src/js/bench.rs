@@ -1,40 +1,82 @@
 //! Codec entry points for the browser benchmark (feature `bench-api`; never in the npm
 //! package): `tests/bench/codec.mjs` calls them from headless Chromium next to mqtt-packet.
 //!
-//! Each call crosses the JS/wasm boundary once per batch, as the client does with a
-//! WebSocket message: the bytes are copied into wasm memory, decoded there, and only a
-//! compact summary comes back; encoding takes a batch of (topic, payload) inputs and
+//! Each call takes a batch as the client takes a WebSocket message: the bytes are copied into
+//! wasm memory and decoded there, except the payloads of large PUBLISH frames, which stay in JS
+//! memory (`crate::incoming`); only a compact summary comes back; encoding takes a batch of (topic, payload) inputs and
 //! returns every frame in one `Uint8Array`.
 
 use bytes::{Bytes, BytesMut};
-use mqtt_proto::{Decoder, Packet, PacketId, ProtocolVersion, Publish, QoS, Topic};
+use js_sys::Uint8Array;
+use mqtt_proto::{Decoder, FrameSplit, Packet, PacketId, ProtocolVersion, Publish, QoS, Topic};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
+use crate::incoming::{split_message, Frames};
+
 /// Decodes every frame in `frames` (MQTT `level` 4 or 5) with the streaming [`Decoder`] the
-/// client uses. Returns `[packets, payload bytes (wrapping)]`, so nothing is optimised away.
+/// client uses, taking the message apart as the client's receive path does
+/// ([`crate::incoming`]): PUBLISH frames of 4 KiB or more from their headers, their payloads left
+/// in JS memory as views; the rest copied into wasm memory once. Returns `[packets, payload
+/// bytes (wrapping)]`, so nothing is optimised away.
 #[wasm_bindgen(js_name = benchDecode)]
-pub fn bench_decode(frames: Vec<u8>, level: u8) -> Result<Vec<u32>, JsValue> {
-    let version = version(level)?;
-    let mut decoder = Decoder::new(version, 256 * 1024 * 1024);
-    // As the client's transport does: the message's bytes, copied once into wasm memory, become
-    // the decoder's buffer.
-    decoder.feed_vec(frames);
-    let (mut packets, mut payload) = (0u32, 0u32);
-    while let Some((packet, _raw)) = decoder
-        .next_packet()
-        .map_err(|_| JsValue::from_str("decode error"))?
-    {
-        packets += 1;
-        if let Packet::Publish(p) = &packet {
-            // Payload lengths are far below u32::MAX; the sum only needs to depend on them.
-            payload = payload.wrapping_add(p.payload.len() as u32);
-        }
+pub fn bench_decode(frames: &Uint8Array, level: u8) -> Result<Vec<u32>, JsValue> {
+    let mut count = Count {
+        decoder: Decoder::new(version(level)?, 256 * 1024 * 1024),
+        packets: 0,
+        payload: 0,
+        error: false,
+    };
+    split_message(frames, &mut count);
+    if count.error {
+        return Err(JsValue::from_str("decode error"));
     }
-    if decoder.buffered_len() != 0 {
+    if count.decoder.buffered_len() != 0 {
         return Err(JsValue::from_str("trailing partial frame"));
     }
-    Ok(vec![packets, payload])
+    Ok(vec![count.packets, count.payload])
+}
+
+/// Counts what the decoder takes from a message.
+struct Count {
+    decoder: Decoder,
+    packets: u32,
+    payload: u32,
+    error: bool,
+}
+
+impl Frames for Count {
+    fn publish_head(&mut self, head: Bytes, left: usize) -> Option<FrameSplit> {
+        let (_, split) = self.decoder.decode_publish_head(head, left)?;
+        self.packets += 1;
+        Some(split)
+    }
+
+    fn payload(&mut self, payload: Uint8Array) {
+        self.payload = self.payload.wrapping_add(payload.length());
+    }
+
+    fn rest(&mut self, bytes: Vec<u8>) {
+        // As the client's transport does: the bytes, copied once into wasm memory, become the
+        // decoder's buffer.
+        self.decoder.feed_vec(bytes);
+        loop {
+            match self.decoder.next_packet() {
+                Ok(Some((packet, _raw))) => {
+                    self.packets += 1;
+                    if let Packet::Publish(p) = &packet {
+                        // Payload lengths are far below u32::MAX; the sum only needs to depend on them.
+                        self.payload = self.payload.wrapping_add(p.payload.len() as u32);
+                    }
+                }
+                Ok(None) => return,
+                Err(_) => {
+                    self.error = true;
+                    return;
+                }
+            }
+        }
+    }
 }
 
 /// Encodes one PUBLISH per topic: payload `i` is `payloads[ends[i-1]..ends[i]]`, QoS `qos`,

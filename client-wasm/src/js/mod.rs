@@ -5,8 +5,9 @@
 //! names, the event registry, `MqttError`, the TypeScript types) is the
 //! hand-written `npm/index.js` + `npm/index.d.ts` over this class.
 //!
-//! Boundary: one crossing per event (`sink.e(kind, num, text, bytes, json)`,
-//! metadata batched as one JSON string), one per call in the other direction
+//! Boundary: one crossing per event (`sink.e(kind, num, text, bytes, json, payload)`,
+//! metadata batched as one JSON string; a large message's payload as a view of its WebSocket
+//! message, never copied into wasm: `crate::incoming`), one per call in the other direction
 //! (publish passes topic, payload bytes, QoS and retain positionally; subscribe
 //! passes the filters and one options byte per filter), and one per completion (the
 //! call's `done(error, value)` callback; index.js makes the promises). No Rust future
@@ -47,8 +48,9 @@ const TS_SINK: &str = r#"
 /** Receives every client event; implemented by index.js. kind: 0 connect,
  * 1 message, 2 close, 3 reconnect, 4 end, 5 packet trace, 6 rejected frame (trace). */
 export interface RawSink {
-  e(kind: number, num: number, text: string, bytes: Uint8Array, json: string): void;
+  e(kind: number, num: number, text: string, bytes: Uint8Array, json: string, payload: Uint8Array | undefined): void;
   // `bytes` is a view of wasm memory, valid during the call only: copy what you keep.
+  // `payload`, when given, is a message's payload in JS memory (a view of the WebSocket message).
 }
 "#;
 
@@ -59,9 +61,18 @@ extern "C" {
     pub type RawSink;
 
     /// `bytes` reaches JS as a view of wasm memory, valid during the call only: index.js copies
-    /// what it keeps (one copy out of wasm, none in Rust).
+    /// what it keeps (one copy out of wasm, none in Rust). `payload` is a message's payload
+    /// left in JS memory (`undefined` otherwise; see `crate::incoming`): index.js keeps it as is.
     #[wasm_bindgen(method, js_name = e)]
-    fn event(this: &RawSink, kind: u8, num: u32, text: &str, bytes: &[u8], json: &str);
+    fn event(
+        this: &RawSink,
+        kind: u8,
+        num: u32,
+        text: &str,
+        bytes: &[u8],
+        json: &str,
+        payload: &JsValue,
+    );
 }
 
 const CONNECT: u8 = 0;
@@ -102,10 +113,10 @@ impl RawClient {
             Client::start_with(url, config, store, reply(ready)).map_err(|e| client_error(&e))?;
         // Released at `Ended`, which breaks the wasm → JS → wasm reference cycle.
         let sink = Rc::new(RefCell::new(Some(sink)));
-        client.on_event(move |e| {
+        client.on_event_payloads_in_js(move |e, payload| {
             let ended = matches!(e, Event::Ended);
             if let Some(sink) = sink.borrow().as_ref() {
-                emit(sink, e);
+                emit(sink, e, payload);
             }
             if ended {
                 sink.borrow_mut().take();
@@ -282,9 +293,10 @@ fn reason_codes(codes: &[ReasonCode]) -> JsValue {
 }
 
 /// One event → one call of the sink.
-fn emit(sink: &RawSink, e: &Event) {
+fn emit(sink: &RawSink, e: &Event, payload: Option<&Uint8Array>) {
+    let none = &JsValue::UNDEFINED;
     match e {
-        Event::Connected(c) => sink.event(CONNECT, 0, "", &[], &json::connack(c)),
+        Event::Connected(c) => sink.event(CONNECT, 0, "", &[], &json::connack(c), none),
         Event::Message(m) => {
             let flags = u32::from(m.qos.as_u8())
                 | u32::from(m.retain) << 2
@@ -295,18 +307,26 @@ fn emit(sink: &RawSink, e: &Event) {
             } else {
                 json::properties(&m.properties)
             };
-            sink.event(MESSAGE, flags, m.topic.as_str(), &m.payload, &props);
+            let external = payload.map_or(none, |p| p.as_ref());
+            sink.event(
+                MESSAGE,
+                flags,
+                m.topic.as_str(),
+                &m.payload,
+                &props,
+                external,
+            );
         }
         Event::Disconnected { reason } => {
-            sink.event(CLOSE, 0, "", &[], &json::disconnected(reason))
+            sink.event(CLOSE, 0, "", &[], &json::disconnected(reason), none)
         }
         Event::Reconnecting { attempt, delay } => {
             let mut o = json::Obj::new();
             o.num("attempt", u64::from(*attempt))
                 .num("delay", delay.as_millis() as u64);
-            sink.event(RECONNECT, *attempt, "", &[], &o.finish());
+            sink.event(RECONNECT, *attempt, "", &[], &o.finish(), none);
         }
-        Event::Ended => sink.event(END, 0, "", &[], ""),
+        Event::Ended => sink.event(END, 0, "", &[], "", none),
         Event::Trace(t) => {
             let received = matches!(t.direction, mqtt_proto::session::Direction::Received);
             sink.event(
@@ -315,6 +335,7 @@ fn emit(sink: &RawSink, e: &Event) {
                 t.packet.packet_type().name(),
                 &t.raw,
                 &json::packet(&t.packet),
+                none,
             );
         }
         Event::Rejected(r) => sink.event(
@@ -324,6 +345,7 @@ fn emit(sink: &RawSink, e: &Event) {
             r.error.rule(),
             &r.raw,
             "",
+            none,
         ),
         _ => {}
     }

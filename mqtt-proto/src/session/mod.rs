@@ -637,7 +637,10 @@ impl Session {
             .decoder
             .as_ref()?
             .decode_publish_head(head, chunk_len)?;
-        self.handle_packet(now, Packet::Publish(publish), Bytes::new());
+        // What `handle_packet` does with a PUBLISH once connected, tracing off.
+        self.last_received = now;
+        self.pingresp_deadline = None;
+        self.on_publish(now, publish);
         Some(split)
     }
 

@@ -32,6 +32,7 @@
 //! | `no-pingresp` | reads and records everything, answers nothing (PINGREQ included) |
 //! | `split-bytes` | every server byte in its own write: CONNACK, SUBACK for the first SUBSCRIBE, a QoS 1 PUBLISH to its first filter (or `split/bytes` if it has wildcards), waits for PUBACK |
 //! | `close-mid-packet` | half of a QoS 1 PUBLISH, then drops the connection |
+//! | `large-batch` | one WebSocket message of four PUBLISHes ([`LARGE_BATCH`]: large ones, a small one, a large one after it), waits for the PUBACK of the QoS 1 one, then a QoS 0 PUBLISH to `fault/alive` |
 
 use std::time::Duration;
 
@@ -84,6 +85,21 @@ pub const SERVER_REFERENCE: &str = "127.0.0.1:1884";
 pub const ALIVE_TOPIC: &str = "fault/alive";
 /// The payload of the `split-bytes` PUBLISH.
 pub const SPLIT_PAYLOAD: &[u8] = b"one byte at a time";
+/// The PUBLISHes of `large-batch`, in their order in its one WebSocket message: topic, payload
+/// length, QoS (the QoS 1 one has packet identifier 1). Payload byte `i` of message `m` is
+/// [`large_batch_byte`]`(m, i)`.
+pub const LARGE_BATCH: [(&str, usize, u8); 4] = [
+    ("large/1", 5_000, 1),
+    ("large/2", 70_000, 0),
+    ("large/small", 5, 0),
+    ("large/4", 8_000, 0),
+];
+
+/// Byte `i` of the payload of message `m` of [`LARGE_BATCH`].
+pub fn large_batch_byte(m: usize, i: usize) -> u8 {
+    ((i * 31 + m * 7) % 251) as u8
+}
+
 /// How long `no-pingresp` keeps ignoring the client.
 pub const IGNORE_FOR: Duration = Duration::from_secs(60);
 /// How long `no-connack` stalls.
@@ -124,6 +140,7 @@ pub fn names() -> Vec<String> {
             "no-pingresp",
             "split-bytes",
             "close-mid-packet",
+            "large-batch",
         ]
         .map(String::from),
     );
@@ -171,6 +188,25 @@ pub fn script(name: &str) -> Option<Script> {
             p.packet_id = PacketId::new(1);
             encode(c, &Packet::Publish(p))
         }))]),
+        "large-batch" => accepted([
+            Step::bytes_with(|c| {
+                let mut out = Vec::new();
+                for (m, &(topic, len, qos)) in LARGE_BATCH.iter().enumerate() {
+                    let mut p = Publish::new(
+                        self::topic(topic),
+                        (0..len).map(|i| large_batch_byte(m, i)).collect(),
+                    );
+                    if qos == 1 {
+                        p.qos = QoS::AtLeastOnce;
+                        p.packet_id = Some(ID_1);
+                    }
+                    out.extend(encode(c, &Packet::Publish(p)));
+                }
+                out
+            }),
+            Step::Expect(PacketType::PubAck),
+            Step::send(alive_publish()),
+        ]),
         _ => return None,
     };
     Some(Script::new(steps))
