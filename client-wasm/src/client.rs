@@ -129,7 +129,7 @@ impl Client {
         let connected = async move {
             rx.await.map(|r| {
                 r.and_then(|c| match c {
-                    Completion::Connected(c) => Ok(c),
+                    Done::Connected(c) => Ok(c),
                     _ => Err(ClientError::Ended),
                 })
             })
@@ -184,7 +184,7 @@ impl Client {
     pub async fn publish(&self, request: PublishRequest) -> Result<ReasonCode, ClientError> {
         let rx = self.awaited(|d| d.session.publish(now(), request))?;
         match rx.await {
-            Ok(Ok(Completion::Published(r))) => Ok(r),
+            Ok(Ok(Done::Published(r))) => Ok(r),
             Ok(Ok(_)) | Err(_) => Err(ClientError::Ended),
             Ok(Err(e)) => Err(e),
         }
@@ -343,17 +343,17 @@ impl Client {
     fn awaited(
         &self,
         start: impl FnOnce(&mut Driver) -> Result<Token, UsageError>,
-    ) -> Result<oneshot::Receiver<Result<Completion, ClientError>>, ClientError> {
+    ) -> Result<oneshot::Receiver<Result<Done, ClientError>>, ClientError> {
         let (tx, rx) = oneshot::channel();
         self.request(start, sender(tx))?;
         Ok(rx)
     }
 
     async fn reasons(
-        rx: oneshot::Receiver<Result<Completion, ClientError>>,
+        rx: oneshot::Receiver<Result<Done, ClientError>>,
     ) -> Result<Vec<ReasonCode>, ClientError> {
         match rx.await {
-            Ok(Ok(Completion::Reasons(r))) => Ok(r),
+            Ok(Ok(Done::Reasons(r))) => Ok(r),
             Ok(Ok(_)) | Err(_) => Err(ClientError::Ended),
             Ok(Err(e)) => Err(e),
         }
@@ -371,10 +371,24 @@ impl Client {
     }
 }
 
+/// A completion, owned, for the Rust API's futures.
+enum Done {
+    Connected(Box<Connected>),
+    Published(ReasonCode),
+    Reasons(Vec<ReasonCode>),
+    Ended,
+}
+
 /// A [`Reply`] that sends to a oneshot channel (the receiver may be gone: the caller stopped
 /// waiting).
-fn sender(tx: oneshot::Sender<Result<Completion, ClientError>>) -> Reply {
+fn sender(tx: oneshot::Sender<Result<Done, ClientError>>) -> Reply {
     Box::new(move |r| {
-        let _ = tx.send(r);
+        let _ = tx.send(match r {
+            Ok(Completion::Connected(c)) => Ok(Done::Connected(Box::new(c.clone()))),
+            Ok(Completion::Published(r)) => Ok(Done::Published(r)),
+            Ok(Completion::Reasons(r)) => Ok(Done::Reasons(r.to_vec())),
+            Ok(Completion::Ended) => Ok(Done::Ended),
+            Err(e) => Err(e.clone()),
+        });
     })
 }

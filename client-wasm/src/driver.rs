@@ -10,7 +10,6 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
-use bytes::Bytes;
 use js_sys::Uint8Array;
 use mqtt_proto::session::{DisconnectReason, Event, Output, Session, Token};
 use mqtt_proto::time::Instant;
@@ -29,15 +28,17 @@ mod persist;
 mod persist;
 
 /// Completes a pending call: a oneshot sender for the Rust API, a JS callback for the npm
-/// package's. Called at most once; dropped uncalled only with the driver.
-pub(crate) type Reply = Box<dyn FnOnce(Result<Completion, ClientError>)>;
+/// package's. Called at most once; dropped uncalled only with the driver. The outcome is
+/// borrowed (from the event, or an error shared by several calls): a reply copies what it keeps,
+/// and the npm package's, which keeps no CONNACK and no error value, copies nothing.
+pub(crate) type Reply = Box<dyn FnOnce(Result<Completion<'_>, &ClientError>)>;
 
 /// How a pending call completed.
-#[derive(Debug)]
-pub(crate) enum Completion {
-    Connected(Box<mqtt_proto::session::Connected>),
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Completion<'a> {
+    Connected(&'a mqtt_proto::session::Connected),
     Published(ReasonCode),
-    Reasons(Vec<ReasonCode>),
+    Reasons(&'a [ReasonCode]),
     Ended,
 }
 
@@ -306,7 +307,7 @@ impl Driver {
                 self.transport = None;
                 let err = ClientError::InvalidUrl(e.text());
                 for reply in self.connecting.drain(..) {
-                    reply(Err(err.clone()));
+                    reply(Err(&err));
                 }
                 self.session.handle_close(now());
             }
@@ -375,28 +376,27 @@ impl Driver {
             Event::Connected(c) => {
                 self.ever_connected = true;
                 for reply in self.connecting.drain(..) {
-                    reply(Ok(Completion::Connected(c.clone())));
+                    reply(Ok(Completion::Connected(c)));
                 }
             }
             Event::PublishCompleted { token, reason } => {
                 if let Some(reply) = self.take_pending(*token) {
-                    let r = if reason.is_error() {
-                        Err(ClientError::Rejected(*reason))
+                    if reason.is_error() {
+                        reply(Err(&ClientError::Rejected(*reason)));
                     } else {
-                        Ok(Completion::Published(*reason))
-                    };
-                    reply(r);
+                        reply(Ok(Completion::Published(*reason)));
+                    }
                 }
             }
             Event::PublishFailed { token, error } => {
                 if let Some(reply) = self.take_pending(*token) {
-                    reply(Err(ClientError::Publish(error.clone())));
+                    reply(Err(&ClientError::Publish(error.clone())));
                 }
             }
             Event::SubscribeResult { token, reasons, .. }
             | Event::UnsubscribeResult { token, reasons, .. } => {
                 if let Some(reply) = self.take_pending(*token) {
-                    reply(Ok(Completion::Reasons(reasons.clone())));
+                    reply(Ok(Completion::Reasons(reasons)));
                 }
             }
             Event::Disconnected { reason } if !self.ever_connected => {
@@ -405,7 +405,7 @@ impl Driver {
                     other => ClientError::ConnectionLost(other.clone()),
                 };
                 for reply in self.connecting.drain(..) {
-                    reply(Err(err.clone()));
+                    reply(Err(&err));
                 }
             }
             Event::Ended => {
@@ -413,10 +413,10 @@ impl Driver {
                 self.timer = None;
                 self.hints = None;
                 for reply in self.connecting.drain(..) {
-                    reply(Err(ClientError::Ended));
+                    reply(Err(&ClientError::Ended));
                 }
                 for (_, reply) in self.pending.drain(..) {
-                    reply(Err(ClientError::Ended));
+                    reply(Err(&ClientError::Ended));
                 }
                 for reply in self.ending.drain(..) {
                     reply(Ok(Completion::Ended));
@@ -479,7 +479,7 @@ struct Incoming<'a> {
 }
 
 impl Frames for Incoming<'_> {
-    fn publish_head(&mut self, head: Bytes, left: usize) -> Option<FrameSplit> {
+    fn publish_head(&mut self, head: &[u8], left: usize) -> Option<FrameSplit> {
         let d = &mut *self.driver;
         // Drained frame by frame, so that this frame's message is found among its own events.
         self.from = d.ready.len();

@@ -9,7 +9,6 @@
 //! too: the PUBLISH frames at its start are taken this way, the rest is copied from the first
 //! frame that is not one.
 
-use bytes::Bytes;
 use js_sys::Uint8Array;
 use mqtt_proto::wire::decode_varint;
 use mqtt_proto::FrameSplit;
@@ -27,7 +26,7 @@ pub(crate) trait Frames {
     /// Decodes (and handles) the PUBLISH frame at the start of the rest of the message from its
     /// first bytes, `head`; `left` is the length of that rest. `None` leaves the rest to
     /// [`Frames::rest`].
-    fn publish_head(&mut self, head: Bytes, left: usize) -> Option<FrameSplit>;
+    fn publish_head(&mut self, head: &[u8], left: usize) -> Option<FrameSplit>;
     /// The payload of the frame [`Frames::publish_head`] just took: a view of the message.
     fn payload(&mut self, payload: Uint8Array);
     /// The rest of the message, copied into wasm memory.
@@ -39,14 +38,13 @@ pub(crate) fn split_message(message: &Uint8Array, to: &mut impl Frames) {
     let len = message.length();
     let mut at = 0;
     while len - at >= EXTERNAL_MIN {
-        let head = message.subarray(at, at + (len - at).min(HEAD_LEN)).to_vec();
+        let head = copy(message, at, at + (len - at).min(HEAD_LEN));
         // Only a frame of EXTERNAL_MIN bytes or more: the fixed header says.
         match head.get(1..).map(decode_varint) {
-            Some(Ok(Some((remaining, n))))
-                if 1 + n + remaining as usize >= EXTERNAL_MIN as usize => {}
+            Some(Ok(Some((remaining, n)))) if 1 + n + remaining as usize >= EXTERNAL_MIN as usize => {}
             _ => break,
         }
-        let Some(split) = to.publish_head(Bytes::from(head), (len - at) as usize) else {
+        let Some(split) = to.publish_head(&head, (len - at) as usize) else {
             break;
         };
         // Both within `len - at`, which fits in u32: `publish_head` checked the frame's end.
@@ -54,9 +52,13 @@ pub(crate) fn split_message(message: &Uint8Array, to: &mut impl Frames) {
         to.payload(message.subarray(at + start, at + end));
         at += end;
     }
-    if at == 0 {
-        to.rest(message.to_vec());
-    } else if at < len {
-        to.rest(message.subarray(at, len).to_vec());
+    if at < len {
+        to.rest(copy(message, at, len));
     }
+}
+
+/// Bytes `from..to` of `message`, copied into wasm memory.
+#[inline(never)]
+fn copy(message: &Uint8Array, from: u32, to: u32) -> Vec<u8> {
+    message.subarray(from, to).to_vec()
 }

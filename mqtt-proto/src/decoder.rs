@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use bytes::{Bytes, BytesMut};
 
 use crate::error::DecodeError;
-use crate::packet::{check_fixed_header, Packet, PacketType, Publish};
+use crate::packet::{check_fixed_header, Packet, PacketType};
 use crate::types::ProtocolVersion;
 use crate::wire::{decode_varint, write_varint};
 
@@ -45,7 +45,7 @@ pub struct Decoder {
     rejected: Bytes,
 }
 
-/// Where a PUBLISH decoded by [`Decoder::decode_publish_head`] lies in its chunk.
+/// Where a PUBLISH fed by [`Decoder::feed_publish_head`] lies in its chunk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FrameSplit {
     /// Where the payload starts (after the fixed and variable headers).
@@ -185,39 +185,37 @@ impl Decoder {
         }
     }
 
-    /// Decodes the PUBLISH frame at the start of a received chunk from the chunk's first bytes,
-    /// for a caller that keeps the chunk (a browser's WebSocket message, in JavaScript memory) and
-    /// leaves the payload there instead of copying it into the decoder.
+    /// Feeds the headers of the PUBLISH frame at the start of a received chunk, for a caller that
+    /// keeps the chunk (a browser's WebSocket message, in JavaScript memory) and leaves the
+    /// payload there instead of copying it into the decoder.
     ///
     /// `head` is the start of the chunk (the fixed and variable headers, and possibly some of the
-    /// payload or of the frames that follow), `chunk_len` the chunk's full length. The returned
-    /// [`Publish`] has an empty payload: the payload is `split.payload_start..split.frame_len` of
-    /// the chunk, and the next frame starts at `split.frame_len`.
+    /// payload or of the frames that follow), `chunk_len` the chunk's full length. The decoder is
+    /// fed the frame's headers as a PUBLISH of their own, with an empty payload, which
+    /// [`Decoder::next_packet`] then decodes and checks as strictly as any other frame; the
+    /// payload is bytes `payload_start..frame_len` of the chunk, and the next frame starts at
+    /// `frame_len`.
     ///
-    /// Returns `None` (feed the chunk with [`Decoder::feed`] instead) unless nothing is buffered,
-    /// the decoder is not poisoned, the frame is a PUBLISH, it ends within `chunk_len` and the
-    /// maximum packet size, and its variable header lies within `head` and decodes. A frame
-    /// refused here for being invalid is refused the same way by [`Decoder::next_packet`], which
-    /// reports the error: this method never poisons the decoder.
+    /// Returns `None` and feeds nothing (feed the chunk with [`Decoder::feed`] instead) unless
+    /// nothing is buffered, the decoder is not poisoned, the frame is a PUBLISH, it ends within
+    /// `chunk_len` and the maximum packet size, and the lengths of its variable header put the
+    /// payload's start within `head` and within the frame. A frame refused here for being invalid
+    /// is refused by [`Decoder::next_packet`] when fed whole, with its error.
     ///
     /// ```
-    /// use bytes::Bytes;
-    /// use mqtt_proto::{Decoder, ProtocolVersion};
+    /// use mqtt_proto::{Decoder, Packet, ProtocolVersion};
     ///
-    /// let decoder = Decoder::new(ProtocolVersion::V311, 1 << 20);
+    /// let mut decoder = Decoder::new(ProtocolVersion::V311, 1 << 20);
     /// // PUBLISH QoS 0 to "a/b" with a 200-byte payload; only its first 8 bytes are at hand.
     /// let mut frame = vec![0x30, 0xCD, 0x01, 0x00, 0x03, b'a', b'/', b'b'];
     /// frame.resize(208, 0x61);
-    /// let (publish, split) = decoder.decode_publish_head(Bytes::copy_from_slice(&frame[..8]), frame.len()).unwrap();
+    /// let split = decoder.feed_publish_head(&frame[..8], frame.len()).unwrap();
+    /// assert_eq!((split.payload_start, split.frame_len), (8, 208));
+    /// let Some((Packet::Publish(publish), _)) = decoder.next_packet().unwrap() else { panic!() };
     /// assert_eq!(publish.topic.unwrap().as_str(), "a/b");
     /// assert!(publish.payload.is_empty());
-    /// assert_eq!((split.payload_start, split.frame_len), (8, 208));
     /// ```
-    pub fn decode_publish_head(
-        &self,
-        mut head: Bytes,
-        chunk_len: usize,
-    ) -> Option<(Publish, FrameSplit)> {
+    pub fn feed_publish_head(&mut self, head: &[u8], chunk_len: usize) -> Option<FrameSplit> {
         if self.error.is_some() || !self.buf.is_empty() {
             return None;
         }
@@ -231,29 +229,28 @@ impl Decoder {
         if frame_len > chunk_len || frame_len > self.max_packet_size as usize {
             return None;
         }
-        head.truncate(frame_len);
-        // The PUBLISH the head alone would be: same headers, the payload cut where `head` ends.
-        // The variable header is read up to its own lengths, so it decodes exactly as in the whole
-        // frame or not at all (truncated).
-        let body = head.get(header_len..)?;
-        let mut frame = BytesMut::with_capacity(head.len());
-        frame.extend_from_slice(&[first]);
-        write_varint(&mut frame, u32::try_from(body.len()).ok()?);
-        frame.extend_from_slice(body);
-        match Packet::decode_from_server(self.version, frame.freeze()) {
-            Ok(Packet::Publish(mut publish)) => {
-                let payload_start = head.len() - publish.payload.len();
-                publish.payload = Bytes::new();
-                Some((
-                    publish,
-                    FrameSplit {
-                        payload_start,
-                        frame_len,
-                    },
-                ))
-            }
-            _ => None,
+        // Only the lengths of the variable header (section 3.3.2): its contents are checked when
+        // the headers are decoded.
+        let topic_len = head.get(header_len..header_len + 2)?;
+        let mut end =
+            header_len + 2 + usize::from(u16::from_be_bytes([topic_len[0], topic_len[1]]));
+        if first & 0x06 != 0 {
+            end += 2; // packet identifier
         }
+        if self.version.is_v5() {
+            let (properties, m) = decode_varint(head.get(end..)?).ok()??;
+            end += m + properties as usize;
+        }
+        if end > head.len() || end > frame_len {
+            return None;
+        }
+        self.buf.extend_from_slice(&[first]);
+        write_varint(&mut self.buf, (end - header_len) as u32);
+        self.buf.extend_from_slice(head.get(header_len..end)?);
+        Some(FrameSplit {
+            payload_start: end,
+            frame_len,
+        })
     }
 
     /// The total length of the frame at the head of the buffer, once its fixed header is complete.

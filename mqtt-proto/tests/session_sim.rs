@@ -601,7 +601,7 @@ fn publish_heads_are_handled_as_whole_frames() {
         sim.open();
         assert_eq!(
             sim.session
-                .handle_publish_head(sim.at(), head(&frame), frame.len()),
+                .handle_publish_head(sim.at(), &head(&frame), frame.len()),
             None
         );
         sim.recv(Packet::ConnAck(ConnAck::new(ReasonCode::SUCCESS)));
@@ -630,7 +630,7 @@ fn publish_heads_are_handled_as_whole_frames() {
             frames.push((encode(p), QoS::AtMostOnce));
         }
         for (f, _) in &frames {
-            let split = sim.session.handle_publish_head(sim.at(), head(f), f.len());
+            let split = sim.session.handle_publish_head(sim.at(), &head(f), f.len());
             let split = split.expect("a PUBLISH at the start of the chunk");
             assert_eq!(split.frame_len, f.len());
             assert_eq!(&f[split.payload_start..], &payload[..]);
@@ -663,14 +663,13 @@ fn publish_heads_are_handled_as_whole_frames() {
             .unwrap();
         let ack = ack.freeze();
         assert_eq!(
-            sim.session
-                .handle_publish_head(sim.at(), ack.clone(), ack.len()),
+            sim.session.handle_publish_head(sim.at(), &ack, ack.len()),
             None
         );
         let f = &frames[0].0;
         assert_eq!(
             sim.session
-                .handle_publish_head(sim.at(), head(f), f.len() - 1),
+                .handle_publish_head(sim.at(), &head(f), f.len() - 1),
             None
         );
         assert!(sim.session.is_connected());
@@ -686,8 +685,7 @@ fn publish_heads_are_handled_as_whole_frames() {
         .encode(V5, &mut buf)
         .unwrap();
     assert_eq!(
-        sim.session
-            .handle_publish_head(sim.at(), buf.clone().freeze(), buf.len()),
+        sim.session.handle_publish_head(sim.at(), &buf, buf.len()),
         None
     );
 }

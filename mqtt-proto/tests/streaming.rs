@@ -313,7 +313,7 @@ fn feed_vec_matches_feed_and_does_not_copy() {
     }
 }
 
-// ----- `Decoder::decode_publish_head`: a PUBLISH decoded from its first bytes -----------------
+// ----- `Decoder::feed_publish_head`: a PUBLISH fed its headers only ----------------------------
 
 /// PUBLISH frames of every shape: QoS 0/1/2, properties, a Topic Alias with and without a topic.
 fn head_publishes(v: ProtocolVersion) -> Vec<Publish> {
@@ -353,96 +353,91 @@ fn publish_heads_decode_as_the_whole_frame_at_every_head_length() {
             chunk.extend_from_slice(&[0xD0, 0x00]);
             let mut expected = publish.clone();
             expected.payload = Bytes::new();
-            let decoder = Decoder::new(v, u32::MAX);
             for h in 0..=chunk.len() {
-                let head = Bytes::copy_from_slice(&chunk[..h]);
-                let got = decoder.decode_publish_head(head, chunk.len());
+                let mut d = Decoder::new(v, u32::MAX);
+                let got = d.feed_publish_head(&chunk[..h], chunk.len());
                 if h < payload_start {
                     assert_eq!(
                         got, None,
                         "{v:?} head of {h} bytes: the variable header is cut"
                     );
-                } else {
-                    let (p, split) = got.unwrap_or_else(|| panic!("{v:?} head of {h} bytes"));
-                    assert_eq!(p, expected, "{v:?} head of {h} bytes");
-                    assert_eq!(
-                        (split.payload_start, split.frame_len),
-                        (payload_start, frame_len)
-                    );
-                    assert_eq!(&chunk[payload_start..frame_len], &publish.payload[..]);
+                    assert_eq!(d.buffered_len(), 0, "{v:?} head of {h} bytes: nothing fed");
+                    continue;
                 }
+                let split = got.unwrap_or_else(|| panic!("{v:?} head of {h} bytes"));
+                assert_eq!(
+                    (split.payload_start, split.frame_len),
+                    (payload_start, frame_len)
+                );
+                assert_eq!(&chunk[payload_start..frame_len], &publish.payload[..]);
+                let (p, raw) = d.next_packet().unwrap().unwrap();
+                assert_eq!(
+                    p,
+                    Packet::Publish(expected.clone()),
+                    "{v:?} head of {h} bytes"
+                );
+                // Its raw bytes: the frame's headers, as a PUBLISH with no payload.
+                let (_, n) = mqtt_proto::wire::decode_varint(&chunk[1..])
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(raw[0], chunk[0]);
+                assert!(raw.ends_with(&chunk[1 + n..payload_start]));
+                assert_eq!(d.buffered_len(), 0);
             }
         }
     }
 }
 
-/// Every frame `decode_publish_head` leaves alone is one `next_packet` then handles: PUBLISH
-/// frames that are partial, too large or invalid get their error from there.
+/// Frames `feed_publish_head` leaves alone (`None`, nothing fed) are the ones it cannot take
+/// from the head; an invalid PUBLISH it takes gets, from `next_packet`, the error the whole frame
+/// gets.
 #[test]
-fn publish_heads_left_to_the_decoder() {
+fn publish_heads_left_to_the_decoder_or_refused_as_whole_frames() {
     let publish = head_publishes(V5).remove(3); // "req/time", QoS 0, properties
     let (frame, _) = stream(V5, &[Packet::Publish(publish)]);
-    let head = || Bytes::copy_from_slice(&frame[..64]);
-    let d = Decoder::new(V5, u32::MAX);
+    let mut d = Decoder::new(V5, u32::MAX);
     // Part of the frame only.
-    assert_eq!(d.decode_publish_head(head(), frame.len() - 1), None);
+    assert_eq!(d.feed_publish_head(&frame[..64], frame.len() - 1), None);
     // Not a PUBLISH.
     let (ack, _) = stream(
         V5,
         &[Packet::PubAck(PubAck::new(PacketId::new(1).unwrap()))],
     );
-    assert_eq!(
-        d.decode_publish_head(Bytes::from(ack.clone()), ack.len()),
-        None
-    );
-
-    let cases: [(&str, Vec<u8>, u32, DecodeError); 4] = [
-        (
-            "larger than the maximum packet size",
-            frame.clone(),
-            frame.len() as u32 - 1,
-            DecodeError::PacketTooLarge {
-                size: frame.len(),
-                max: frame.len() as u32 - 1,
-            },
-        ),
-        (
-            "QoS 3",
-            with_first(&frame, 0x36),
-            u32::MAX,
-            DecodeError::InvalidQoS,
-        ),
-        (
-            "DUP with QoS 0",
-            with_first(&frame, 0x38),
-            u32::MAX,
-            DecodeError::DupWithQoS0,
-        ),
-        (
-            "a wildcard in the topic",
-            wildcard_topic(&frame),
-            u32::MAX,
-            DecodeError::InvalidTopicName(mqtt_proto::TopicError::WildcardInTopicName),
-        ),
-    ];
-    for (what, bytes, max, error) in cases {
-        let mut d = Decoder::new(V5, max);
-        let head = Bytes::copy_from_slice(&bytes[..64]);
-        assert_eq!(d.decode_publish_head(head, bytes.len()), None, "{what}");
-        assert!(d.error().is_none(), "{what}: never poisons");
-        d.feed(&bytes);
-        assert_eq!(d.next_packet().unwrap_err(), error, "{what}");
-    }
-
+    assert_eq!(d.feed_publish_head(&ack, ack.len()), None);
+    // Larger than the maximum packet size: the whole frame is refused from its fixed header.
+    let mut small = Decoder::new(V5, frame.len() as u32 - 1);
+    assert_eq!(small.feed_publish_head(&frame[..64], frame.len()), None);
+    assert_eq!(d.buffered_len() + small.buffered_len(), 0);
+    small.feed(&frame[..64]);
+    assert!(matches!(
+        small.next_packet(),
+        Err(DecodeError::PacketTooLarge { .. })
+    ));
     // Bytes of an earlier chunk are buffered: the frame continues them, it does not start here.
-    let mut d = Decoder::new(V5, u32::MAX);
     d.feed(&[0x30]);
-    assert_eq!(d.decode_publish_head(head(), frame.len()), None);
+    assert_eq!(d.feed_publish_head(&frame[..64], frame.len()), None);
     // A poisoned decoder takes nothing.
     let mut d = Decoder::new(V5, u32::MAX);
     d.feed(&[0x00, 0x00]);
     assert!(d.next_packet().is_err());
-    assert_eq!(d.decode_publish_head(head(), frame.len()), None);
+    assert_eq!(d.feed_publish_head(&frame[..64], frame.len()), None);
+
+    let cases: [(&str, Vec<u8>); 3] = [
+        ("QoS 3", with_first(&frame, 0x36)),
+        ("DUP with QoS 0", with_first(&frame, 0x38)),
+        ("a wildcard in the topic", wildcard_topic(&frame)),
+    ];
+    for (what, bytes) in cases {
+        let mut whole = Decoder::new(V5, u32::MAX);
+        whole.feed(&bytes);
+        let error = whole.next_packet().unwrap_err();
+        let mut d = Decoder::new(V5, u32::MAX);
+        assert!(
+            d.feed_publish_head(&bytes[..64], bytes.len()).is_some(),
+            "{what}"
+        );
+        assert_eq!(d.next_packet().unwrap_err(), error, "{what}");
+    }
 }
 
 /// `frame` with its topic "req/time" made "req+time".

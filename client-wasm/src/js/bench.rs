@@ -46,9 +46,9 @@ struct Count {
 }
 
 impl Frames for Count {
-    fn publish_head(&mut self, head: Bytes, left: usize) -> Option<FrameSplit> {
-        let (_, split) = self.decoder.decode_publish_head(head, left)?;
-        self.packets += 1;
+    fn publish_head(&mut self, head: &[u8], left: usize) -> Option<FrameSplit> {
+        let split = self.decoder.feed_publish_head(head, left)?;
+        self.decode();
         Some(split)
     }
 
@@ -60,6 +60,13 @@ impl Frames for Count {
         // As the client's transport does: the bytes, copied once into wasm memory, become the
         // decoder's buffer.
         self.decoder.feed_vec(bytes);
+        self.decode();
+    }
+}
+
+impl Count {
+    /// Takes every packet the decoder holds.
+    fn decode(&mut self) {
         loop {
             match self.decoder.next_packet() {
                 Ok(Some((packet, _raw))) => {

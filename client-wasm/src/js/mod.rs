@@ -242,9 +242,9 @@ fn reply(done: Function) -> Reply {
     Box::new(move |r| {
         let (error, value) = match r {
             Ok(Completion::Published(rc)) => (JsValue::NULL, JsValue::from(rc.0)),
-            Ok(Completion::Reasons(codes)) => (JsValue::NULL, reason_codes(&codes)),
+            Ok(Completion::Reasons(codes)) => (JsValue::NULL, reason_codes(codes)),
             Ok(_) => (JsValue::NULL, JsValue::UNDEFINED),
-            Err(e) => (client_error(&e), JsValue::UNDEFINED),
+            Err(e) => (client_error(e), JsValue::UNDEFINED),
         };
         done.call(&error, &value);
     })

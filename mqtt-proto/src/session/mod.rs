@@ -602,57 +602,60 @@ impl Session {
 
     /// Bytes arrived from the transport (any chunking: partial packets are buffered).
     pub fn handle_bytes(&mut self, now: Instant, bytes: &[u8]) {
-        self.receive(now, |decoder| decoder.feed(bytes));
+        if let Some(decoder) = self.open_decoder() {
+            decoder.feed(bytes);
+            self.receive(now);
+        }
     }
 
     /// [`Session::handle_bytes`] taking ownership of the bytes, which saves a copy when no partial
     /// packet is buffered (see [`Decoder::feed_vec`]).
     pub fn handle_bytes_owned(&mut self, now: Instant, bytes: Vec<u8>) {
-        self.receive(now, |decoder| decoder.feed_vec(bytes));
+        if let Some(decoder) = self.open_decoder() {
+            decoder.feed_vec(bytes);
+            self.receive(now);
+        }
     }
 
     /// [`Session::handle_bytes`] for a caller that keeps the received chunk and leaves large
     /// payloads in it (the browser client: a WebSocket message stays in JavaScript memory).
     ///
     /// `head` is the start of the chunk, `chunk_len` its full length. If the chunk starts with a
-    /// PUBLISH that [`Decoder::decode_publish_head`] decodes from `head`, the session handles it
-    /// as [`Session::handle_bytes`] would, and returns where it lies: the [`Event::Message`] it
-    /// produces (none for a QoS 2 retransmission) has an empty payload, and the caller delivers
-    /// bytes `payload_start..frame_len` of the chunk with it. The rest of the chunk starts at
-    /// `frame_len`.
+    /// PUBLISH whose headers [`Decoder::feed_publish_head`] takes from `head`, the session handles
+    /// it as [`Session::handle_bytes`] would the whole frame, and returns where it lies: the
+    /// [`Event::Message`] it produces (none for a QoS 2 retransmission) has an empty payload, and
+    /// the caller delivers bytes `payload_start..frame_len` of the chunk with it. The rest of the
+    /// chunk starts at `frame_len`.
     ///
     /// Returns `None` when the chunk must go through [`Session::handle_bytes`] instead: a packet
-    /// other than PUBLISH, a partial or invalid frame, bytes buffered from an earlier chunk, before
-    /// CONNACK, or with [`SessionConfig::trace`] on (a [`Trace`] carries the whole frame).
+    /// other than PUBLISH, a partial frame, headers longer than `head`, bytes buffered from an
+    /// earlier chunk, before CONNACK, or with [`SessionConfig::trace`] on (a [`Trace`] carries
+    /// the whole frame).
     pub fn handle_publish_head(
         &mut self,
         now: Instant,
-        head: Bytes,
+        head: &[u8],
         chunk_len: usize,
     ) -> Option<FrameSplit> {
         if self.state != State::Connected || self.config.trace {
             return None;
         }
-        let (publish, split) = self
-            .decoder
-            .as_ref()?
-            .decode_publish_head(head, chunk_len)?;
-        // What `handle_packet` does with a PUBLISH once connected, tracing off.
-        self.last_received = now;
-        self.pingresp_deadline = None;
-        self.on_publish(now, publish);
+        let split = self.decoder.as_mut()?.feed_publish_head(head, chunk_len)?;
+        self.receive(now);
         Some(split)
     }
 
-    /// Feeds the decoder (while a connection is open) and handles every complete packet.
-    fn receive(&mut self, now: Instant, feed: impl FnOnce(&mut Decoder)) {
-        if !self.is_open() {
-            return;
+    /// The decoder, while a connection is open.
+    fn open_decoder(&mut self) -> Option<&mut Decoder> {
+        if self.is_open() {
+            self.decoder.as_mut()
+        } else {
+            None
         }
-        let Some(decoder) = self.decoder.as_mut() else {
-            return;
-        };
-        feed(decoder);
+    }
+
+    /// Handles every complete packet the decoder holds.
+    fn receive(&mut self, now: Instant) {
         while self.is_open() {
             let Some(decoder) = self.decoder.as_mut() else {
                 return;
