@@ -388,7 +388,7 @@ fn sender(tx: oneshot::Sender<Result<Done, ClientError>>) -> Reply {
             Ok(Completion::Published(r)) => Ok(Done::Published(r)),
             Ok(Completion::Reasons(r)) => Ok(Done::Reasons(r.to_vec())),
             Ok(Completion::Ended) => Ok(Done::Ended),
-            Err(e) => Err(e.clone()),
+            Err(e) => Err(e.to_error()),
         });
     })
 }

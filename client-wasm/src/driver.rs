@@ -31,7 +31,25 @@ mod persist;
 /// package's. Called at most once; dropped uncalled only with the driver. The outcome is
 /// borrowed (from the event, or an error shared by several calls): a reply copies what it keeps,
 /// and the npm package's, which keeps no CONNACK and no error value, copies nothing.
-pub(crate) type Reply = Box<dyn FnOnce(Result<Completion<'_>, &ClientError>)>;
+pub(crate) type Reply = Box<dyn FnOnce(Result<Completion<'_>, Failure<'_>>)>;
+
+/// Why a pending call failed, borrowed like [`Completion`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Failure<'a> {
+    Error(&'a ClientError),
+    /// [`ClientError::ConnectionLost`] with this reason (the first connection failed).
+    Lost(&'a DisconnectReason),
+}
+
+impl Failure<'_> {
+    /// The owned error.
+    pub(crate) fn to_error(self) -> ClientError {
+        match self {
+            Self::Error(e) => e.clone(),
+            Self::Lost(why) => ClientError::ConnectionLost(why.clone()),
+        }
+    }
+}
 
 /// How a pending call completed.
 #[derive(Debug, Clone, Copy)]
@@ -307,7 +325,7 @@ impl Driver {
                 self.transport = None;
                 let err = ClientError::InvalidUrl(e.text());
                 for reply in self.connecting.drain(..) {
-                    reply(Err(&err));
+                    reply(Err(Failure::Error(&err)));
                 }
                 self.session.handle_close(now());
             }
@@ -382,7 +400,7 @@ impl Driver {
             Event::PublishCompleted { token, reason } => {
                 if let Some(reply) = self.take_pending(*token) {
                     if reason.is_error() {
-                        reply(Err(&ClientError::Rejected(*reason)));
+                        reply(Err(Failure::Error(&ClientError::Rejected(*reason))));
                     } else {
                         reply(Ok(Completion::Published(*reason)));
                     }
@@ -390,7 +408,7 @@ impl Driver {
             }
             Event::PublishFailed { token, error } => {
                 if let Some(reply) = self.take_pending(*token) {
-                    reply(Err(&ClientError::Publish(error.clone())));
+                    reply(Err(Failure::Error(&ClientError::Publish(error.clone()))));
                 }
             }
             Event::SubscribeResult { token, reasons, .. }
@@ -400,12 +418,13 @@ impl Driver {
                 }
             }
             Event::Disconnected { reason } if !self.ever_connected => {
-                let err = match reason {
-                    DisconnectReason::Refused { reason, .. } => ClientError::Refused(*reason),
-                    other => ClientError::ConnectionLost(other.clone()),
+                let refused = match reason {
+                    DisconnectReason::Refused { reason, .. } => Some(ClientError::Refused(*reason)),
+                    _ => None,
                 };
+                let failure = refused.as_ref().map_or(Failure::Lost(reason), Failure::Error);
                 for reply in self.connecting.drain(..) {
-                    reply(Err(&err));
+                    reply(Err(failure));
                 }
             }
             Event::Ended => {
@@ -413,10 +432,10 @@ impl Driver {
                 self.timer = None;
                 self.hints = None;
                 for reply in self.connecting.drain(..) {
-                    reply(Err(&ClientError::Ended));
+                    reply(Err(Failure::Error(&ClientError::Ended)));
                 }
                 for (_, reply) in self.pending.drain(..) {
-                    reply(Err(&ClientError::Ended));
+                    reply(Err(Failure::Error(&ClientError::Ended)));
                 }
                 for reply in self.ending.drain(..) {
                     reply(Ok(Completion::Ended));

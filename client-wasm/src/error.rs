@@ -49,10 +49,18 @@ impl ClientError {
     pub fn reason_code(&self) -> Option<ReasonCode> {
         match self {
             Self::Refused(r) | Self::Rejected(r) => Some(*r),
-            Self::ConnectionLost(DisconnectReason::ServerDisconnect { reason, .. })
-            | Self::ConnectionLost(DisconnectReason::Refused { reason, .. }) => Some(*reason),
+            Self::ConnectionLost(why) => Self::lost_reason_code(why),
+            _ => None,
+        }
+    }
+
+    /// [`ClientError::reason_code`] of `ConnectionLost(why)`.
+    pub(crate) fn lost_reason_code(why: &DisconnectReason) -> Option<ReasonCode> {
+        match why {
+            DisconnectReason::ServerDisconnect { reason, .. }
+            | DisconnectReason::Refused { reason, .. } => Some(*reason),
             // The code the client sent (5.0) when the server broke the protocol.
-            Self::ConnectionLost(DisconnectReason::ProtocolViolation(v)) => Some(v.reason_code()),
+            DisconnectReason::ProtocolViolation(v) => Some(v.reason_code()),
             _ => None,
         }
     }

@@ -263,7 +263,7 @@ impl Driver {
                 // session this version cannot read).
                 self.release_persisted_waiters(u64::MAX);
                 for reply in self.connecting.drain(..) {
-                    reply(Err(&e));
+                    reply(Err(super::Failure::Error(&e)));
                 }
                 self.session.disconnect(
                     now(),

@@ -25,6 +25,16 @@ pub(crate) fn client_error(e: &ClientError) -> JsValue {
     error(e.code(), &message(e), e.reason_code())
 }
 
+/// [`client_error`] of `ClientError::ConnectionLost(why)`, without building it (the reason
+/// would be copied).
+pub(crate) fn connection_lost(why: &DisconnectReason) -> JsValue {
+    let rc = ClientError::lost_reason_code(why);
+    error(CONNECTION_LOST, &with_code(lost(why), rc), rc)
+}
+
+/// [`ClientError::code`] of `ConnectionLost`.
+pub(crate) const CONNECTION_LOST: &str = "ERR_CONNECTION_LOST";
+
 /// `ERR_INVALID_ARGUMENT`: the binding refused an argument before calling the client.
 pub(crate) fn invalid(what: &str) -> JsValue {
     error("ERR_INVALID_ARGUMENT", &["invalid ", what].concat(), None)
@@ -50,8 +60,13 @@ pub(crate) fn message(e: &ClientError) -> String {
         ClientError::InvalidUrl(url) => return ["invalid WebSocket URL: ", url].concat(),
         ClientError::Storage(why) => why,
     };
+    with_code(text, e.reason_code())
+}
+
+/// `text`, with the reason code in hex when there is one.
+pub(crate) fn with_code(text: &str, rc: Option<ReasonCode>) -> String {
     let mut s = String::from(text);
-    if let Some(r) = e.reason_code() {
+    if let Some(r) = rc {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         s.push_str(" (0x");
         s.push(char::from(HEX[usize::from(r.0 >> 4)]));
@@ -82,7 +97,7 @@ fn usage(u: &UsageError) -> String {
     text.into()
 }
 
-fn lost(why: &DisconnectReason) -> &'static str {
+pub(crate) fn lost(why: &DisconnectReason) -> &'static str {
     match why {
         DisconnectReason::ServerDisconnect { .. } => "the broker sent DISCONNECT",
         DisconnectReason::ProtocolViolation(ProtocolViolation::Unexpected { what, .. }) => what,

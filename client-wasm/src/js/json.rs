@@ -300,14 +300,16 @@ pub(crate) fn disconnected(reason: &DisconnectReason) -> String {
         DisconnectReason::Aborted => ("aborted", None),
         _ => ("other", None),
     };
-    let err = err.unwrap_or_else(|| ClientError::ConnectionLost(reason.clone()));
-    o.str("reason", kind)
-        .str("code", err.code())
-        .str("message", &super::error::message(&err));
-    let rc = match reason {
-        DisconnectReason::ProtocolViolation(v) => Some(v.reason_code()),
-        _ => err.reason_code(),
+    // ClientError::ConnectionLost(reason), without copying the reason into one.
+    let (code, message, rc) = match &err {
+        Some(err) => (err.code(), super::error::message(err), err.reason_code()),
+        None => {
+            let rc = ClientError::lost_reason_code(reason);
+            let message = super::error::with_code(super::error::lost(reason), rc);
+            (super::error::CONNECTION_LOST, message, rc)
+        }
     };
+    o.str("reason", kind).str("code", code).str("message", &message);
     if let Some(rc) = rc {
         o.num("reasonCode", u64::from(rc.0));
     }

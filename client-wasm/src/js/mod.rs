@@ -38,7 +38,7 @@ use mqtt_proto::{
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
-use crate::driver::{now, Completion, Reply};
+use crate::driver::{now, Completion, Failure, Reply};
 use crate::{Client, ClientError};
 use error::{client_error, invalid};
 use options::Res;
@@ -244,7 +244,8 @@ fn reply(done: Function) -> Reply {
             Ok(Completion::Published(rc)) => (JsValue::NULL, JsValue::from(rc.0)),
             Ok(Completion::Reasons(codes)) => (JsValue::NULL, reason_codes(codes)),
             Ok(_) => (JsValue::NULL, JsValue::UNDEFINED),
-            Err(e) => (client_error(e), JsValue::UNDEFINED),
+            Err(Failure::Error(e)) => (client_error(e), JsValue::UNDEFINED),
+            Err(Failure::Lost(why)) => (error::connection_lost(why), JsValue::UNDEFINED),
         };
         done.call(&error, &value);
     })
