@@ -67,9 +67,13 @@ build_module() {
   # fold constant offsets into loads and stores, assuming addresses below 1024 are never used:
   # rustc's wasm32 layout puts the 1 MiB stack first, growing down from 1 MiB towards 0, with data
   # and heap above it, so only a stack 1023 KiB deep would reach them (-0.4 KB gzipped).
-  log "$name: wasm-opt -Oz --converge --low-memory-unused"
+  # Then --flatten --rereloop rebuilds every function's control flow with the Relooper from its
+  # basic blocks, and two more -Oz rounds clean up after it: -0.49 KB gzipped (BENCHMARKS.md,
+  # stop 15). WASM_OPT_EXTRA adds passes for size experiments.
+  log "$name: wasm-opt -Oz --converge --low-memory-unused --flatten --rereloop -Oz -Oz"
   wasm-opt -Oz --converge --low-memory-unused --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
     --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types \
+    --flatten --rereloop -Oz -Oz ${WASM_OPT_EXTRA:-} \
     "$wasm" -o "$DIST/$name.opt.wasm" >&2
   # The name section (function names for stack traces) and the producers section are not needed
   # by consumers: ~3.7 KB raw.
