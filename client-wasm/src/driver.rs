@@ -422,7 +422,9 @@ impl Driver {
                     DisconnectReason::Refused { reason, .. } => Some(ClientError::Refused(*reason)),
                     _ => None,
                 };
-                let failure = refused.as_ref().map_or(Failure::Lost(reason), Failure::Error);
+                let failure = refused
+                    .as_ref()
+                    .map_or(Failure::Lost(reason), Failure::Error);
                 for reply in self.connecting.drain(..) {
                     reply(Err(failure));
                 }

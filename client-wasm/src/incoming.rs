@@ -41,7 +41,8 @@ pub(crate) fn split_message(message: &Uint8Array, to: &mut impl Frames) {
         let head = copy(message, at, at + (len - at).min(HEAD_LEN));
         // Only a frame of EXTERNAL_MIN bytes or more: the fixed header says.
         match head.get(1..).map(decode_varint) {
-            Some(Ok(Some((remaining, n)))) if 1 + n + remaining as usize >= EXTERNAL_MIN as usize => {}
+            Some(Ok(Some((remaining, n))))
+                if 1 + n + remaining as usize >= EXTERNAL_MIN as usize => {}
             _ => break,
         }
         let Some(split) = to.publish_head(&head, (len - at) as usize) else {

@@ -309,7 +309,9 @@ pub(crate) fn disconnected(reason: &DisconnectReason) -> String {
             (super::error::CONNECTION_LOST, message, rc)
         }
     };
-    o.str("reason", kind).str("code", code).str("message", &message);
+    o.str("reason", kind)
+        .str("code", code)
+        .str("message", &message);
     if let Some(rc) = rc {
         o.num("reasonCode", u64::from(rc.0));
     }

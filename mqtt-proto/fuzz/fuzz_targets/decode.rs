@@ -5,7 +5,9 @@
 //! incomplete frame, so never more than `max + 5` bytes (an oversized frame is rejected from its
 //! fixed header); every frame returned fits the limit and decodes to the same packet on its own, and with the client's
 //! `decode_from_server` (which refuses only client-to-server packets);
-//! an error poisons the decoder for good.
+//! an error poisons the decoder for good. And `feed_publish_head` on the stream's first `3 × chunk`
+//! bytes, when it takes the first frame, gives what that whole frame gives: the same PUBLISH (its
+//! payload left in the stream, where the split says), or the same error.
 #![no_main]
 
 use bytes::Bytes;
@@ -27,6 +29,7 @@ fuzz_target!(|data: &[u8]| {
     let chunk = usize::from(config / 3) + 1;
     // 2 to 65,537: small limits make the oversize path reachable.
     let max = u32::from(u16::from_be_bytes([*max_hi, *max_lo])) + 2;
+    publish_head_agrees(version, max, stream, chunk * 3);
     let mut decoder = Decoder::new(version, max);
     let mut poisoned = None;
     for (i, piece) in stream.chunks(chunk).enumerate() {
@@ -98,3 +101,26 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// `feed_publish_head` on the first `head` bytes of `stream` against feeding its first frame whole.
+fn publish_head_agrees(version: ProtocolVersion, max: u32, stream: &[u8], head: usize) {
+    let mut d = Decoder::new(version, max);
+    let Some(split) = d.feed_publish_head(&stream[..head.min(stream.len())], stream.len()) else {
+        assert_eq!(d.buffered_len(), 0, "fed although it did not take the frame");
+        return;
+    };
+    assert!(split.payload_start <= split.frame_len && split.frame_len <= stream.len());
+    assert!(split.frame_len <= max as usize, "took a frame over the limit");
+    let mut whole = Decoder::new(version, max);
+    whole.feed(&stream[..split.frame_len]);
+    match (whole.next_packet(), d.next_packet()) {
+        (Ok(Some((Packet::Publish(mut p), _))), Ok(Some((Packet::Publish(q), _)))) => {
+            assert_eq!(&p.payload[..], &stream[split.payload_start..split.frame_len]);
+            p.payload = Bytes::new();
+            assert_eq!(p, q, "the PUBLISH decodes differently from its head");
+        }
+        (Err(e), Err(f)) => assert_eq!(e, f, "a different error from the head"),
+        (w, h) => panic!("whole frame: {w:?}, head: {h:?}"),
+    }
+    assert_eq!(d.buffered_len(), 0);
+}
