@@ -53,7 +53,10 @@ pub(crate) fn split_message(message: &Uint8Array, to: &mut impl Frames) {
         to.payload(message.subarray(at + start, at + end));
         at += end;
     }
-    if at < len {
+    if at == 0 {
+        // Most messages: one small packet, or several (no view made).
+        to.rest(message.to_vec());
+    } else if at < len {
         to.rest(copy(message, at, len));
     }
 }
