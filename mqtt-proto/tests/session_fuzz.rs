@@ -109,3 +109,116 @@ proptest! {
         drain(&mut s);
     }
 }
+
+/// A server PUBLISH for [`publish_heads_behave_as_whole_frames`]: QoS, topic index (3: the
+/// alias alone), payload length, Topic Alias (5.0), packet identifier, DUP.
+type ServerPublish = (u8, usize, usize, bool, u16, bool);
+
+/// Everything a session did, with each message's payload replaced by `payloads[i]` when the
+/// session got its frame through `handle_publish_head` (its own payload is then empty).
+fn outputs(s: &mut Session, payload: Option<&[u8]>) -> Vec<String> {
+    let mut out = Vec::new();
+    loop {
+        match s.poll_output() {
+            Output::Wait(d) => {
+                out.push(format!("wait {d:?}"));
+                return out;
+            }
+            Output::Event(mqtt_proto::session::Event::Message(mut m)) => {
+                if let Some(p) = payload {
+                    assert!(
+                        m.payload.is_empty(),
+                        "a message from its head has a payload"
+                    );
+                    m.payload = bytes::Bytes::copy_from_slice(p);
+                }
+                out.push(format!("{m:?}"));
+            }
+            other => out.push(format!("{other:?}")),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The browser client's path for large PUBLISH frames (`handle_publish_head`: the headers
+    /// from the frame's first bytes, the payload kept by the caller) against `handle_bytes` on
+    /// the whole frame, in two sessions side by side: the same acknowledgments, events (each
+    /// message's payload being what the split points at), deadlines and errors, frame after frame.
+    #[test]
+    fn publish_heads_behave_as_whole_frames(
+        v5 in any::<bool>(),
+        head_len in 2usize..80,
+        publishes in proptest::collection::vec(
+            (0u8..4, 0usize..4, 0usize..6000, any::<bool>(), 1u16..4, any::<bool>()),
+            1..24,
+        ),
+    ) {
+        let version = if v5 { ProtocolVersion::V5 } else { ProtocolVersion::V311 };
+        let mut config = SessionConfig::new(version, "heads");
+        config.topic_alias_maximum = if v5 { 2 } else { 0 };
+        config.receive_maximum = Some(2);
+        let [mut whole, mut heads] = [(); 2].map(|_| {
+            let mut s = Session::new(config.clone()).unwrap();
+            s.connect(Instant::from_millis(0));
+            drain(&mut s);
+            s.handle_open(Instant::from_millis(0));
+            drain(&mut s);
+            let mut ack = BytesMut::new();
+            Packet::ConnAck(ConnAck::new(ReasonCode::SUCCESS)).encode(version, &mut ack).unwrap();
+            s.handle_bytes(Instant::from_millis(0), &ack);
+            drain(&mut s);
+            s
+        });
+        for (i, &(qos, topic, len, alias, id, dup)) in publishes.iter().enumerate() {
+            let at = Instant::from_millis(i as u64);
+            let frame = server_publish(version, (qos, topic, len, alias, id, dup));
+            let a = { whole.handle_bytes(at, &frame); outputs(&mut whole, None) };
+            let head = &frame[..head_len.min(frame.len())];
+            let b = match heads.handle_publish_head(at, head, frame.len()) {
+                Some(split) => {
+                    prop_assert_eq!(split.frame_len, frame.len());
+                    outputs(&mut heads, Some(&frame[split.payload_start..]))
+                }
+                None => { heads.handle_bytes(at, &frame); outputs(&mut heads, None) }
+            };
+            prop_assert_eq!(a, b, "frame {}", i);
+        }
+    }
+}
+
+/// The frame of one [`ServerPublish`], written by hand so that it may break rules (QoS 3, DUP
+/// with QoS 0, an alias above the maximum, no topic and no alias).
+fn server_publish(
+    version: ProtocolVersion,
+    (qos, topic, len, alias, id, dup): ServerPublish,
+) -> Vec<u8> {
+    let topic: &[u8] = [&b"t/a"[..], b"t/b", b"t/+", b""][topic];
+    let mut body = Vec::new();
+    body.extend((topic.len() as u16).to_be_bytes());
+    body.extend(topic);
+    if qos != 0 {
+        body.extend(id.to_be_bytes());
+    }
+    if version.is_v5() {
+        if alias {
+            body.extend([3, 0x23, 0, (id % 3) as u8]);
+        } else {
+            body.push(0);
+        }
+    }
+    body.extend((0..len).map(|i| i as u8));
+    let mut frame = vec![0x30 | qos << 1 | u8::from(dup) << 3];
+    let mut n = body.len();
+    loop {
+        let b = (n % 128) as u8;
+        n /= 128;
+        frame.push(if n > 0 { b | 0x80 } else { b });
+        if n == 0 {
+            break;
+        }
+    }
+    frame.extend(body);
+    frame
+}
