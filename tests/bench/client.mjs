@@ -26,9 +26,8 @@
 //     BENCH_HEAP_N=1000000 for the heap measurement over a million messages)
 // Prints one JSON document on stdout.
 import { readFile, writeFile } from 'node:fs/promises';
-import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
-import { launchBrowser, serveStatic, openPage, median, machineLoad, profiled, chromiumCpuMs, chromiumThreadTicks, threadSplit } from './lib.mjs';
+import { launchBrowser, serveStatic, openPage, median, machineLoad, profiled, chromiumCpuMs, chromiumThreadTicks, threadSplit, startWaker } from './lib.mjs';
 
 const WS = process.env.MQTT_WS_URL;
 const SITE = process.env.BENCH_SITE;
@@ -291,25 +290,6 @@ async function brokerCpuMs() {
   if (!BROKER_PID) return NaN;
   const f = (await readFile(`/proc/${BROKER_PID}/stat`, 'utf8')).split(') ')[1].split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // fields 14, 15; USER_HZ = 100
-}
-
-// The waker (see the top): an MQTT 3.1.1 connection over TCP sending PINGREQ every 1 ms.
-// Counts the PINGRESPs, so the report can show it ran.
-async function startWaker(addr) {
-  const [host, port] = addr.split(':');
-  const sock = tcpConnect({ host, port: Number(port) });
-  sock.setNoDelay(true);
-  await new Promise((ok, no) => { sock.once('connect', ok); sock.once('error', no); });
-  const id = Buffer.from('bench-waker');
-  // CONNECT: "MQTT", level 4, clean session, keep-alive 60 s.
-  const body = Buffer.concat([Buffer.from([0, 4]), Buffer.from('MQTT'), Buffer.from([4, 2, 0, 60, 0, id.length]), id]);
-  sock.write(Buffer.concat([Buffer.from([0x10, body.length]), body]));
-  // The broker answers with CONNACK (4 bytes), then 2 bytes per PINGRESP.
-  let received = 0;
-  sock.on('data', (d) => { received += d.length; });
-  sock.on('error', () => {});
-  const timer = setInterval(() => sock.write(Buffer.from([0xc0, 0])), 1);
-  return { pongs: () => Math.max(0, (received - 4) / 2), stop: () => { clearInterval(timer); sock.destroy(); } };
 }
 
 // The linear memory of every WebAssembly.Memory alive in the page (0 for MQTT.js), found with

@@ -8,6 +8,7 @@
 // without DevTools attached, so the benchmarks do too: this driver sends only the CDP commands it
 // is asked for (Runtime, Page; Network only where a benchmark counts frames on purpose).
 import { spawn } from 'node:child_process';
+import { connect as tcpConnect } from 'node:net';
 import { createServer } from 'node:http';
 import { readFile, readdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -270,4 +271,27 @@ export function threadSplit(before, after, n) {
     if (us >= 1) rows.push([key, Math.round(us)]);
   }
   return Object.fromEntries(rows.sort((a, b) => b[1] - a[1]));
+}
+
+/**
+ * The "waker": an MQTT 3.1.1 connection over TCP (`addr`, host:port) sending PINGREQ every 1 ms,
+ * so that Mosquitto 2.0.11's main loop, which services WebSocket connections once per pass and
+ * sleeps up to 100 ms when idle, does not stall the clients measured (client.mjs explains).
+ * Counts the PINGRESPs, so a report can show it ran.
+ */
+export async function startWaker(addr) {
+  const [host, port] = addr.split(':');
+  const sock = tcpConnect({ host, port: Number(port) });
+  sock.setNoDelay(true);
+  await new Promise((ok, no) => { sock.once('connect', ok); sock.once('error', no); });
+  const id = Buffer.from('bench-waker');
+  // CONNECT: "MQTT", level 4, clean session, keep-alive 60 s.
+  const body = Buffer.concat([Buffer.from([0, 4]), Buffer.from('MQTT'), Buffer.from([4, 2, 0, 60, 0, id.length]), id]);
+  sock.write(Buffer.concat([Buffer.from([0x10, body.length]), body]));
+  // The broker answers with CONNACK (4 bytes), then 2 bytes per PINGRESP.
+  let received = 0;
+  sock.on('data', (d) => { received += d.length; });
+  sock.on('error', () => {});
+  const timer = setInterval(() => sock.write(Buffer.from([0xc0, 0])), 1);
+  return { pongs: () => Math.max(0, (received - 4) / 2), stop: () => { clearInterval(timer); sock.destroy(); } };
 }
