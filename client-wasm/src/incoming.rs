@@ -13,9 +13,11 @@ use js_sys::Uint8Array;
 use mqtt_proto::wire::decode_varint;
 use mqtt_proto::FrameSplit;
 
-/// Frames shorter than this are copied: below it, the copy costs less than the calls into
-/// JavaScript that leaving the payload in place takes (three per frame).
-pub(crate) const EXTERNAL_MIN: u32 = 4096;
+/// Frames shorter than this are copied. Leaving a payload in place costs ~0.5 µs per frame (three
+/// calls into JavaScript); in the browser codec benchmark (`tests/bench/codec.mjs`, 2026-12-01)
+/// copying decoded 4 KiB frames twice as fast as that, and broke even at 8–16 KiB. The npm
+/// package then copies a payload out of wasm memory too, which tips 8 KiB its way.
+pub(crate) const EXTERNAL_MIN: u32 = 8192;
 
 /// How many bytes of a frame are copied to decode its headers: a frame whose variable header is
 /// longer (a very long topic, or large 5.0 properties) is copied whole.

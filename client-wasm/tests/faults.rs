@@ -248,10 +248,10 @@ async fn split_bytes_still_works() {
 
 /// `large-batch` (`fault_peer::scenarios::LARGE_BATCH`): topic, payload length, QoS.
 const LARGE_BATCH: [(&str, usize, u8); 4] = [
-    ("large/1", 5_000, 1),
+    ("large/1", 10_000, 1),
     ("large/2", 70_000, 0),
     ("large/small", 5, 0),
-    ("large/4", 8_000, 0),
+    ("large/4", 12_000, 0),
 ];
 
 /// Payload byte `i` of `large-batch` message `m`.

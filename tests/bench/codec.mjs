@@ -5,7 +5,7 @@
 //
 // Decode: one Uint8Array holding many MQTT 5.0 frames (written by mqtt-packet's generate())
 //   → ours: benchDecode (the client's receive path: copied into wasm memory, except the payloads
-//   of PUBLISH frames of 4 KiB or more, left in JS memory; the streaming Decoder; a 2-number
+//   of PUBLISH frames of 8 KiB or more, left in JS memory; the streaming Decoder; a 2-number
 //   summary back); mqtt-packet: one parser (kept, as a client keeps it).parse(Buffer view),
 //   counting 'packet' events. Encode: N PUBLISHes from arrays of topics and payloads → ours:
 //   the payloads concatenated in JS, benchEncodePublishes, all frames back in one Uint8Array;
@@ -41,6 +41,10 @@ const bytes = (n, c) => Buffer.alloc(n, c);
 const KINDS = {
   'PUBLISH QoS 0, 64 B': { cmd: 'publish', topic: 'sensors/room-1/temperature', payload: bytes(64, 0x61), qos: 0, dup: false, retain: false },
   'PUBLISH QoS 1, 1 KiB': { cmd: 'publish', topic: 'sensors/room-1/temperature', payload: bytes(1024, 0x62), qos: 1, messageId: 7, dup: false, retain: false },
+  // Around the size from which the client leaves payloads in JS memory (client-wasm/src/incoming.rs).
+  'PUBLISH QoS 1, 4 KiB': { cmd: 'publish', topic: 'camera/1/frame', payload: bytes(4096, 0x63), qos: 1, messageId: 8, dup: false, retain: false },
+  'PUBLISH QoS 1, 8 KiB': { cmd: 'publish', topic: 'camera/1/frame', payload: bytes(8192, 0x63), qos: 1, messageId: 8, dup: false, retain: false },
+  'PUBLISH QoS 1, 16 KiB': { cmd: 'publish', topic: 'camera/1/frame', payload: bytes(16384, 0x63), qos: 1, messageId: 8, dup: false, retain: false },
   'PUBLISH QoS 1, 64 KiB': { cmd: 'publish', topic: 'camera/1/frame', payload: bytes(65536, 0x63), qos: 1, messageId: 8, dup: false, retain: false },
   'PUBLISH 5.0 + properties': {
     cmd: 'publish', topic: 'req/time', payload: bytes(128, 0x64), qos: 1, messageId: 9, dup: false, retain: false,

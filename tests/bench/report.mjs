@@ -36,7 +36,7 @@ if (codec) {
   parts.push(
     'MQTT 5.0 frames written by mqtt-packet. Decode: one `Uint8Array` of ~256 KiB (count in the row) per call → ours: ' +
       'the client\'s receive path (`client-wasm/src/incoming.rs`: copied into wasm memory, except the payloads of PUBLISH ' +
-      'frames of 4 KiB or more, which stay in JS memory as views), the client\'s streaming `Decoder`, a 2-number summary ' +
+      'frames of 8 KiB or more, which stay in JS memory as views), the client\'s streaming `Decoder`, a 2-number summary ' +
       'back; mqtt-packet: one kept ' +
       '`parser.parse(Buffer)`. Encode: N PUBLISHes from arrays of topics and payloads → ours: payloads concatenated in JS, ' +
       'one call, all frames back in one `Uint8Array`; mqtt-packet: `generate()` each. Wasm built as shipped (opt-level z, ' +

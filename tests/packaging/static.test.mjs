@@ -217,18 +217,18 @@ test('large payloads reach listeners as views of their WebSocket message, not co
     }, { url: `${FAULT}/large-batch`, protocolVersion });
     const v = `protocol ${protocolVersion}`;
     assert.deepEqual(r.map((m) => [m.topic, m.qos, m.length, m.wrong]), [
-      ['large/1', 1, 5000, -1],
+      ['large/1', 1, 10000, -1],
       ['large/2', 0, 70000, -1],
       ['large/small', 0, 5, -1],
-      ['large/4', 0, 8000, -1],
+      ['large/4', 0, 12000, -1],
       ['fault/alive', 0, 10, -1],
     ], v);
     const [first, second, small, fourth] = r;
     // The first two are views of the one message that carried all four (larger than both).
     assert.equal(first.buffer, second.buffer, v);
-    assert.ok(first.buffer > 5000 + 70000 + 8000, `${v}: ${JSON.stringify(r)}`);
-    assert.ok(first.offset > 0 && second.offset > first.offset + 5000, `${v}: ${JSON.stringify(r)}`);
-    // From the first frame under 4 KiB on, the rest of the message is copied into wasm: those
+    assert.ok(first.buffer > 10000 + 70000 + 12000, `${v}: ${JSON.stringify(r)}`);
+    assert.ok(first.offset > 0 && second.offset > first.offset + 10000, `${v}: ${JSON.stringify(r)}`);
+    // From the first frame under 8 KiB on, the rest of the message is copied into wasm: those
     // payloads are copies out of wasm memory, each its own buffer.
     for (const m of [small, fourth]) assert.deepEqual([m.buffer, m.offset], [m.length, 0], `${v}: ${m.topic}`);
   }

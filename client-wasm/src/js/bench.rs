@@ -16,7 +16,7 @@ use crate::incoming::{split_message, Frames};
 
 /// Decodes every frame in `frames` (MQTT `level` 4 or 5) with the streaming [`Decoder`] the
 /// client uses, taking the message apart as the client's receive path does
-/// ([`crate::incoming`]): PUBLISH frames of 4 KiB or more from their headers, their payloads left
+/// ([`crate::incoming`]): PUBLISH frames of 8 KiB or more from their headers, their payloads left
 /// in JS memory as views; the rest copied into wasm memory once. Returns `[packets, payload
 /// bytes (wrapping)]`, so nothing is optimised away.
 #[wasm_bindgen(js_name = benchDecode)]

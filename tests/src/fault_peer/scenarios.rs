@@ -89,10 +89,10 @@ pub const SPLIT_PAYLOAD: &[u8] = b"one byte at a time";
 /// length, QoS (the QoS 1 one has packet identifier 1). Payload byte `i` of message `m` is
 /// [`large_batch_byte`]`(m, i)`.
 pub const LARGE_BATCH: [(&str, usize, u8); 4] = [
-    ("large/1", 5_000, 1),
+    ("large/1", 10_000, 1),
     ("large/2", 70_000, 0),
     ("large/small", 5, 0),
-    ("large/4", 8_000, 0),
+    ("large/4", 12_000, 0),
 ];
 
 /// Byte `i` of the payload of message `m` of [`LARGE_BATCH`].
