@@ -5,6 +5,9 @@ use std::fmt;
 use mqtt_proto::session::{DisconnectReason, PublishError, UsageError};
 use mqtt_proto::ReasonCode;
 
+/// [`ClientError::code`] of [`ClientError::ConnectionLost`].
+pub(crate) const CONNECTION_LOST: &str = "ERR_CONNECTION_LOST";
+
 /// A failed client call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -35,7 +38,7 @@ impl ClientError {
         match self {
             Self::Usage(_) => "ERR_USAGE",
             Self::Refused(_) => "ERR_REFUSED",
-            Self::ConnectionLost(_) => "ERR_CONNECTION_LOST",
+            Self::ConnectionLost(_) => CONNECTION_LOST,
             Self::Publish(_) => "ERR_PUBLISH_FAILED",
             Self::Rejected(_) => "ERR_REJECTED",
             Self::Ended => "ERR_ENDED",

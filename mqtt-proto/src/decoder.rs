@@ -231,9 +231,10 @@ impl Decoder {
         }
         // Only the lengths of the variable header (section 3.3.2): its contents are checked when
         // the headers are decoded.
-        let topic_len = head.get(header_len..header_len + 2)?;
-        let mut end =
-            header_len + 2 + usize::from(u16::from_be_bytes([topic_len[0], topic_len[1]]));
+        let &[hi, lo] = head.get(header_len..header_len + 2)? else {
+            return None;
+        };
+        let mut end = header_len + 2 + usize::from(u16::from_be_bytes([hi, lo]));
         if first & 0x06 != 0 {
             end += 2; // packet identifier
         }

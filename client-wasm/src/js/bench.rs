@@ -3,8 +3,8 @@
 //!
 //! Each call takes a batch as the client takes a WebSocket message: the bytes are copied into
 //! wasm memory and decoded there, except the payloads of large PUBLISH frames, which stay in JS
-//! memory (`crate::incoming`); only a compact summary comes back; encoding takes a batch of (topic, payload) inputs and
-//! returns every frame in one `Uint8Array`.
+//! memory (`crate::incoming`); only a compact summary comes back. Encoding takes a batch of
+//! (topic, payload) inputs and returns every frame in one `Uint8Array`.
 
 use bytes::{Bytes, BytesMut};
 use js_sys::Uint8Array;

@@ -9,6 +9,7 @@ use mqtt_proto::session::{DisconnectReason, ProtocolViolation, PublishError, Usa
 use mqtt_proto::ReasonCode;
 use wasm_bindgen::JsValue;
 
+use crate::error::CONNECTION_LOST;
 use crate::ClientError;
 
 /// A JS `Error` with `code` (and `reasonCode`); index.js re-throws it as `MqttError`.
@@ -28,12 +29,15 @@ pub(crate) fn client_error(e: &ClientError) -> JsValue {
 /// [`client_error`] of `ClientError::ConnectionLost(why)`, without building it (the reason
 /// would be copied).
 pub(crate) fn connection_lost(why: &DisconnectReason) -> JsValue {
-    let rc = ClientError::lost_reason_code(why);
-    error(CONNECTION_LOST, &with_code(lost(why), rc), rc)
+    let (code, message, rc) = lost_parts(why);
+    error(code, &message, rc)
 }
 
-/// [`ClientError::code`] of `ConnectionLost`.
-pub(crate) const CONNECTION_LOST: &str = "ERR_CONNECTION_LOST";
+/// The code, message and reason code of `ClientError::ConnectionLost(why)`.
+pub(crate) fn lost_parts(why: &DisconnectReason) -> (&'static str, String, Option<ReasonCode>) {
+    let rc = ClientError::lost_reason_code(why);
+    (CONNECTION_LOST, with_code(lost(why), rc), rc)
+}
 
 /// `ERR_INVALID_ARGUMENT`: the binding refused an argument before calling the client.
 pub(crate) fn invalid(what: &str) -> JsValue {
@@ -64,7 +68,7 @@ pub(crate) fn message(e: &ClientError) -> String {
 }
 
 /// `text`, with the reason code in hex when there is one.
-pub(crate) fn with_code(text: &str, rc: Option<ReasonCode>) -> String {
+fn with_code(text: &str, rc: Option<ReasonCode>) -> String {
     let mut s = String::from(text);
     if let Some(r) = rc {
         const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -97,7 +101,7 @@ fn usage(u: &UsageError) -> String {
     text.into()
 }
 
-pub(crate) fn lost(why: &DisconnectReason) -> &'static str {
+fn lost(why: &DisconnectReason) -> &'static str {
     match why {
         DisconnectReason::ServerDisconnect { .. } => "the broker sent DISCONNECT",
         DisconnectReason::ProtocolViolation(ProtocolViolation::Unexpected { what, .. }) => what,

@@ -300,14 +300,11 @@ pub(crate) fn disconnected(reason: &DisconnectReason) -> String {
         DisconnectReason::Aborted => ("aborted", None),
         _ => ("other", None),
     };
-    // ClientError::ConnectionLost(reason), without copying the reason into one.
+    // A refusal's error, or the parts of ClientError::ConnectionLost(reason) without copying the
+    // reason into one.
     let (code, message, rc) = match &err {
         Some(err) => (err.code(), super::error::message(err), err.reason_code()),
-        None => {
-            let rc = ClientError::lost_reason_code(reason);
-            let message = super::error::with_code(super::error::lost(reason), rc);
-            (super::error::CONNECTION_LOST, message, rc)
-        }
+        None => super::error::lost_parts(reason),
     };
     o.str("reason", kind)
         .str("code", code)
