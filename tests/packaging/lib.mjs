@@ -43,10 +43,14 @@ export function watchPage(page) {
   return problems;
 }
 
-/** A plain page that imports the installed package as `window.mqtt` (import map, no bundler). */
+/**
+ * A plain page that imports the installed package as `window.mqtt` (import map, no bundler), then
+ * sets `window.loaded` (what `openConsumerPage` waits for) and `window.ready` (what the benchmark
+ * driver's `openPage` waits for, tests/bench/lib.mjs).
+ */
 export const IMPORT_PAGE = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
 <script type="importmap">{ "imports": { "@mqtt-wasm/client": "./node_modules/@mqtt-wasm/client/index.js" } }</script>
-<script type="module">import * as mqtt from '@mqtt-wasm/client'; window.mqtt = mqtt; window.loaded = true;</script>`;
+<script type="module">import * as mqtt from '@mqtt-wasm/client'; window.mqtt = mqtt; window.loaded = window.ready = true;</script>`;
 
 /**
  * A consumer project holding `html` as index.html, served on loopback and open in

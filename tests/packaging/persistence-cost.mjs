@@ -9,18 +9,14 @@
 //
 //   NPM_TARBALL=… MQTT_WS_URL=… [MQTT_TCP_ADDR=…] node tests/packaging/persistence-cost.mjs
 //   env: N=5000, WINDOW=16, ROUNDS=3
-import { consumerProject, WS_URL } from './lib.mjs';
+import { consumerProject, IMPORT_PAGE, WS_URL } from './lib.mjs';
 import { launchBrowser, median, openPage, serveStatic, startWaker } from '../bench/lib.mjs';
 
 const N = Number(process.env.N ?? 5000);
 const WINDOW = Number(process.env.WINDOW ?? 16);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 
-const PAGE = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
-<script type="importmap">{ "imports": { "@mqtt-wasm/client": "./node_modules/@mqtt-wasm/client/index.js" } }</script>
-<script type="module">import * as mqtt from '@mqtt-wasm/client'; window.mqtt = mqtt; window.ready = true;</script>`;
-
-const project = await consumerProject('persistence-cost', { 'index.html': PAGE });
+const project = await consumerProject('persistence-cost', { 'index.html': IMPORT_PAGE });
 const server = await serveStatic(project.dir);
 const browser = await launchBrowser();
 const waker = process.env.MQTT_TCP_ADDR ? await startWaker(process.env.MQTT_TCP_ADDR) : null;
