@@ -14,9 +14,9 @@ use mqtt_proto::wire::decode_varint;
 use mqtt_proto::FrameSplit;
 
 /// Frames shorter than this are copied. Leaving a payload in place costs ~0.5 µs per frame (three
-/// calls into JavaScript); in the browser codec benchmark (`tests/bench/codec.mjs`, 2026-12-01)
-/// copying decoded 4 KiB frames twice as fast as that, and broke even at 8–16 KiB. The npm
-/// package then copies a payload out of wasm memory too, which tips 8 KiB its way.
+/// calls into JavaScript). In the browser codec benchmark (`tests/bench/codec.mjs`, 2026-12-01)
+/// 4 KiB frames decoded twice as fast copied, and the two ways broke even at 8–16 KiB; the npm
+/// package also copies a copied payload out of wasm memory again, which tips 8 KiB to leaving it.
 pub(crate) const EXTERNAL_MIN: u32 = 8192;
 
 /// How many bytes of a frame are copied to decode its headers: a frame whose variable header is
