@@ -221,6 +221,19 @@ const ALLOWED_IDS: [u64; 16] = {
     table
 };
 
+/// Every identifier: the `IDS` argument of [`PropertyValues::valid_len`] and
+/// [`PropertyValues::write_entries`] for any context.
+const ALL_IDS: u64 = u64::MAX;
+
+/// The identifiers allowed in PUBLISH: that argument for PUBLISH, the hot path, whose
+/// validation and writing then skip the other 19 fields but for one test each. On wasm32 it is
+/// [`ALL_IDS`], so that the code is there once.
+const PUBLISH_IDS: u64 = if cfg!(target_arch = "wasm32") {
+    ALL_IDS
+} else {
+    ALLOWED_IDS[PacketType::Publish as usize]
+};
+
 /// Whether `property` may appear in `packet_type` (or, with `None`, in the Will Properties).
 pub fn is_allowed(property: u8, packet_type: Option<PacketType>) -> bool {
     let ctx = match packet_type {
@@ -338,22 +351,23 @@ impl Properties {
         }
     }
 
-    /// Writes the Property Length and the properties. Call [`Properties::wire_len`] first.
+    /// Writes the Property Length and the properties. Call [`Properties::wire_len`] with the
+    /// same `ctx` first.
     #[inline]
-    pub(crate) fn write(&self, buf: &mut BytesMut) {
+    pub(crate) fn write(&self, ctx: Context, buf: &mut BytesMut) {
         match &self.0 {
             None => buf.put_u8(0),
-            Some(values) => values.write(buf),
+            Some(values) => values.write(ctx, buf),
         }
     }
 
     /// Writes the properties without the Property Length (the caller wrote `content_len`,
     /// from [`Properties::content_len`]).
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub(crate) fn write_entries(&self, content_len: usize, buf: &mut BytesMut) {
         if let Some(values) = &self.0 {
-            values.write_entries(buf);
             debug_assert_eq!(values.written_len(), content_len, "content_len");
+            values.write_entries::<PUBLISH_IDS>(wire::append(buf, content_len));
         }
     }
 
@@ -505,8 +519,8 @@ impl Value<'_> {
         }
     }
 
-    /// The reference encoding that `write_entries` is checked against (debug builds).
-    #[cfg(debug_assertions)]
+    /// The reference encoding that `write_entries` is checked against (tests).
+    #[cfg(test)]
     fn write(&self, buf: &mut BytesMut) {
         match self {
             Self::Byte(v) => buf.put_u8(*v),
@@ -736,7 +750,12 @@ impl PropertyValues {
     /// ([`PropertyValues::valid_len`]), the field-by-field checks for the exact error otherwise.
     #[inline]
     fn content_len(&self, ctx: Context) -> Result<usize, EncodeError> {
-        match self.valid_len(ctx) {
+        let valid = if ctx == Context::Packet(PacketType::Publish) {
+            self.valid_len::<PUBLISH_IDS>(ctx)
+        } else {
+            self.valid_len::<ALL_IDS>(ctx)
+        };
+        match valid {
             Some(len) => Ok(len),
             None => self.checked_len(ctx),
         }
@@ -745,33 +764,51 @@ impl PropertyValues {
     /// The size of the properties without the Property Length prefix if they are valid for `ctx`
     /// (every rule of [`PropertyValues::checked_len`]), `None` if they are not. One pass: the
     /// identifiers present are collected in a mask tested against the context's at the end.
-    fn valid_len(&self, ctx: Context) -> Option<usize> {
+    #[inline(never)]
+    fn valid_len<const IDS: u64>(&self, ctx: Context) -> Option<usize> {
         let mut present = 0u64;
         let mut len = 0usize;
         let mut valid = true;
+        // A property outside `IDS` must be absent (`IDS` is the context's set, or every
+        // identifier: then the mask test at the end does the checking).
+        macro_rules! absent_unless {
+            ($field:ident, $id:ident, $check:block) => {
+                if IDS & (1 << id::$id) != 0 {
+                    $check
+                } else {
+                    valid &= self.$field.is_none();
+                }
+            };
+        }
         macro_rules! fixed {
             ($field:ident, $id:ident, $size:expr) => {
-                if self.$field.is_some() {
-                    present |= 1 << id::$id;
-                    len += 1 + $size;
-                }
+                absent_unless!($field, $id, {
+                    if self.$field.is_some() {
+                        present |= 1 << id::$id;
+                        len += 1 + $size;
+                    }
+                })
             };
         }
         macro_rules! string {
             ($field:ident, $id:ident) => {
-                if let Some(s) = &self.$field {
-                    present |= 1 << id::$id;
-                    len += 3 + s.len();
-                }
+                absent_unless!($field, $id, {
+                    if let Some(s) = &self.$field {
+                        present |= 1 << id::$id;
+                        len += 3 + s.len();
+                    }
+                })
             };
         }
         macro_rules! binary {
             ($field:ident, $id:ident) => {
-                if let Some(b) = &self.$field {
-                    present |= 1 << id::$id;
-                    len += 3 + b.len();
-                    valid &= b.len() <= usize::from(u16::MAX);
-                }
+                absent_unless!($field, $id, {
+                    if let Some(b) = &self.$field {
+                        present |= 1 << id::$id;
+                        len += 3 + b.len();
+                        valid &= b.len() <= usize::from(u16::MAX);
+                    }
+                })
             };
         }
         fixed!(payload_format_indicator, PAYLOAD_FORMAT_INDICATOR, 1);
@@ -894,28 +931,12 @@ impl PropertyValues {
     }
 
     /// Writes the Property Length and the properties. Call [`PropertyValues::wire_len`] first.
-    ///
-    /// The length is written last: one placeholder byte, patched after the properties (which
-    /// are moved in the rare case of a list of 128 bytes or more), instead of a sizing pass.
-    fn write(&self, buf: &mut BytesMut) {
-        let start = buf.len();
-        buf.put_u8(0);
-        self.write_entries(buf);
-        let len = buf.len() - start - 1;
-        let (prefix, n) = varint_bytes(u32::try_from(len).unwrap_or(MAX_VARINT));
-        if n > 1 {
-            // Room for the longer Property Length: shift the properties right.
-            buf.put_bytes(0, n - 1);
-            buf.copy_within(start + 1..start + 1 + len, start + n);
-        }
-        if let (Some(dst), Some(src)) = (buf.get_mut(start..start + n), prefix.get(..n)) {
-            dst.copy_from_slice(src);
-        }
-        debug_assert_eq!(
-            self.written_len(),
-            len,
-            "write_entries and for_each disagree"
-        );
+    fn write(&self, ctx: Context, buf: &mut BytesMut) {
+        // The length again (the list was validated for `ctx`): cheaper than a pass of its own,
+        // and no more code.
+        let len = self.valid_len::<ALL_IDS>(ctx).unwrap_or_default();
+        wire::write_varint(buf, u32::try_from(len).unwrap_or(MAX_VARINT));
+        self.write_entries::<ALL_IDS>(wire::append(buf, len));
     }
 
     /// The size of the properties as [`PropertyValues::for_each`] sees them (debug checks).
@@ -927,108 +948,157 @@ impl PropertyValues {
 
     /// Writes every property that is set, in ascending identifier order (as
     /// [`PropertyValues::for_each`] lists them), without the Property Length.
-    fn write_entries(&self, buf: &mut BytesMut) {
+    fn write_entries<const IDS: u64>(&self, mut w: wire::SliceWriter<'_>) {
         #[cfg(debug_assertions)]
-        let start = buf.len();
-        if let Some(v) = self.payload_format_indicator {
-            buf.put_slice(&[id::PAYLOAD_FORMAT_INDICATOR, v as u8]);
+        let room = w.remaining();
+        if IDS & (1 << id::PAYLOAD_FORMAT_INDICATOR) != 0 {
+            if let Some(v) = self.payload_format_indicator {
+                put_u8(&mut w, id::PAYLOAD_FORMAT_INDICATOR, v as u8);
+            }
         }
-        if let Some(v) = self.message_expiry_interval {
-            put_u32(buf, id::MESSAGE_EXPIRY_INTERVAL, v);
+        if IDS & (1 << id::MESSAGE_EXPIRY_INTERVAL) != 0 {
+            if let Some(v) = self.message_expiry_interval {
+                put_u32(&mut w, id::MESSAGE_EXPIRY_INTERVAL, v);
+            }
         }
-        if let Some(v) = &self.content_type {
-            put_string(buf, id::CONTENT_TYPE, v);
+        if IDS & (1 << id::CONTENT_TYPE) != 0 {
+            if let Some(v) = &self.content_type {
+                put_string(&mut w, id::CONTENT_TYPE, v);
+            }
         }
-        if let Some(v) = &self.response_topic {
-            put_string(buf, id::RESPONSE_TOPIC, v.as_mqtt_str());
+        if IDS & (1 << id::RESPONSE_TOPIC) != 0 {
+            if let Some(v) = &self.response_topic {
+                put_string(&mut w, id::RESPONSE_TOPIC, v.as_mqtt_str());
+            }
         }
-        if let Some(v) = &self.correlation_data {
-            buf.put_u8(id::CORRELATION_DATA);
-            wire::write_binary(buf, v);
+        if IDS & (1 << id::CORRELATION_DATA) != 0 {
+            if let Some(v) = &self.correlation_data {
+                w.put(&[id::CORRELATION_DATA]);
+                w.put_binary(v);
+            }
         }
-        for v in &self.subscription_identifiers {
-            buf.put_u8(id::SUBSCRIPTION_IDENTIFIER);
-            wire::write_varint(buf, *v);
+        if IDS & (1 << id::SUBSCRIPTION_IDENTIFIER) != 0 {
+            for v in &self.subscription_identifiers {
+                w.put(&[id::SUBSCRIPTION_IDENTIFIER]);
+                w.put_varint(*v);
+            }
         }
-        if let Some(v) = self.session_expiry_interval {
-            put_u32(buf, id::SESSION_EXPIRY_INTERVAL, v);
+        if IDS & (1 << id::SESSION_EXPIRY_INTERVAL) != 0 {
+            if let Some(v) = self.session_expiry_interval {
+                put_u32(&mut w, id::SESSION_EXPIRY_INTERVAL, v);
+            }
         }
-        if let Some(v) = &self.assigned_client_identifier {
-            put_string(buf, id::ASSIGNED_CLIENT_IDENTIFIER, v);
+        if IDS & (1 << id::ASSIGNED_CLIENT_IDENTIFIER) != 0 {
+            if let Some(v) = &self.assigned_client_identifier {
+                put_string(&mut w, id::ASSIGNED_CLIENT_IDENTIFIER, v);
+            }
         }
-        if let Some(v) = self.server_keep_alive {
-            put_u16(buf, id::SERVER_KEEP_ALIVE, v);
+        if IDS & (1 << id::SERVER_KEEP_ALIVE) != 0 {
+            if let Some(v) = self.server_keep_alive {
+                put_u16(&mut w, id::SERVER_KEEP_ALIVE, v);
+            }
         }
-        if let Some(v) = &self.authentication_method {
-            put_string(buf, id::AUTHENTICATION_METHOD, v);
+        if IDS & (1 << id::AUTHENTICATION_METHOD) != 0 {
+            if let Some(v) = &self.authentication_method {
+                put_string(&mut w, id::AUTHENTICATION_METHOD, v);
+            }
         }
-        if let Some(v) = &self.authentication_data {
-            buf.put_u8(id::AUTHENTICATION_DATA);
-            wire::write_binary(buf, v);
+        if IDS & (1 << id::AUTHENTICATION_DATA) != 0 {
+            if let Some(v) = &self.authentication_data {
+                w.put(&[id::AUTHENTICATION_DATA]);
+                w.put_binary(v);
+            }
         }
-        if let Some(v) = self.request_problem_information {
-            buf.put_slice(&[id::REQUEST_PROBLEM_INFORMATION, u8::from(v)]);
+        if IDS & (1 << id::REQUEST_PROBLEM_INFORMATION) != 0 {
+            if let Some(v) = self.request_problem_information {
+                put_u8(&mut w, id::REQUEST_PROBLEM_INFORMATION, u8::from(v));
+            }
         }
-        if let Some(v) = self.will_delay_interval {
-            put_u32(buf, id::WILL_DELAY_INTERVAL, v);
+        if IDS & (1 << id::WILL_DELAY_INTERVAL) != 0 {
+            if let Some(v) = self.will_delay_interval {
+                put_u32(&mut w, id::WILL_DELAY_INTERVAL, v);
+            }
         }
-        if let Some(v) = self.request_response_information {
-            buf.put_slice(&[id::REQUEST_RESPONSE_INFORMATION, u8::from(v)]);
+        if IDS & (1 << id::REQUEST_RESPONSE_INFORMATION) != 0 {
+            if let Some(v) = self.request_response_information {
+                put_u8(&mut w, id::REQUEST_RESPONSE_INFORMATION, u8::from(v));
+            }
         }
-        if let Some(v) = &self.response_information {
-            put_string(buf, id::RESPONSE_INFORMATION, v);
+        if IDS & (1 << id::RESPONSE_INFORMATION) != 0 {
+            if let Some(v) = &self.response_information {
+                put_string(&mut w, id::RESPONSE_INFORMATION, v);
+            }
         }
-        if let Some(v) = &self.server_reference {
-            put_string(buf, id::SERVER_REFERENCE, v);
+        if IDS & (1 << id::SERVER_REFERENCE) != 0 {
+            if let Some(v) = &self.server_reference {
+                put_string(&mut w, id::SERVER_REFERENCE, v);
+            }
         }
-        if let Some(v) = &self.reason_string {
-            put_string(buf, id::REASON_STRING, v);
+        if IDS & (1 << id::REASON_STRING) != 0 {
+            if let Some(v) = &self.reason_string {
+                put_string(&mut w, id::REASON_STRING, v);
+            }
         }
-        if let Some(v) = self.receive_maximum {
-            put_u16(buf, id::RECEIVE_MAXIMUM, v);
+        if IDS & (1 << id::RECEIVE_MAXIMUM) != 0 {
+            if let Some(v) = self.receive_maximum {
+                put_u16(&mut w, id::RECEIVE_MAXIMUM, v);
+            }
         }
-        if let Some(v) = self.topic_alias_maximum {
-            put_u16(buf, id::TOPIC_ALIAS_MAXIMUM, v);
+        if IDS & (1 << id::TOPIC_ALIAS_MAXIMUM) != 0 {
+            if let Some(v) = self.topic_alias_maximum {
+                put_u16(&mut w, id::TOPIC_ALIAS_MAXIMUM, v);
+            }
         }
-        if let Some(v) = self.topic_alias {
-            put_u16(buf, id::TOPIC_ALIAS, v);
+        if IDS & (1 << id::TOPIC_ALIAS) != 0 {
+            if let Some(v) = self.topic_alias {
+                put_u16(&mut w, id::TOPIC_ALIAS, v);
+            }
         }
-        if let Some(v) = self.maximum_qos {
-            buf.put_slice(&[id::MAXIMUM_QOS, v.as_u8()]);
+        if IDS & (1 << id::MAXIMUM_QOS) != 0 {
+            if let Some(v) = self.maximum_qos {
+                put_u8(&mut w, id::MAXIMUM_QOS, v.as_u8());
+            }
         }
-        if let Some(v) = self.retain_available {
-            buf.put_slice(&[id::RETAIN_AVAILABLE, u8::from(v)]);
+        if IDS & (1 << id::RETAIN_AVAILABLE) != 0 {
+            if let Some(v) = self.retain_available {
+                put_u8(&mut w, id::RETAIN_AVAILABLE, u8::from(v));
+            }
         }
-        for (k, v) in &self.user_properties {
-            put_string(buf, id::USER_PROPERTY, k);
-            wire::write_string(buf, v);
+        if IDS & (1 << id::USER_PROPERTY) != 0 {
+            for (k, v) in &self.user_properties {
+                put_string(&mut w, id::USER_PROPERTY, k);
+                w.put_string(v);
+            }
         }
-        if let Some(v) = self.maximum_packet_size {
-            put_u32(buf, id::MAXIMUM_PACKET_SIZE, v);
+        if IDS & (1 << id::MAXIMUM_PACKET_SIZE) != 0 {
+            if let Some(v) = self.maximum_packet_size {
+                put_u32(&mut w, id::MAXIMUM_PACKET_SIZE, v);
+            }
         }
-        if let Some(v) = self.wildcard_subscription_available {
-            buf.put_slice(&[id::WILDCARD_SUBSCRIPTION_AVAILABLE, u8::from(v)]);
+        if IDS & (1 << id::WILDCARD_SUBSCRIPTION_AVAILABLE) != 0 {
+            if let Some(v) = self.wildcard_subscription_available {
+                put_u8(&mut w, id::WILDCARD_SUBSCRIPTION_AVAILABLE, u8::from(v));
+            }
         }
-        if let Some(v) = self.subscription_identifier_available {
-            buf.put_slice(&[id::SUBSCRIPTION_IDENTIFIER_AVAILABLE, u8::from(v)]);
+        if IDS & (1 << id::SUBSCRIPTION_IDENTIFIER_AVAILABLE) != 0 {
+            if let Some(v) = self.subscription_identifier_available {
+                put_u8(&mut w, id::SUBSCRIPTION_IDENTIFIER_AVAILABLE, u8::from(v));
+            }
         }
-        if let Some(v) = self.shared_subscription_available {
-            buf.put_slice(&[id::SHARED_SUBSCRIPTION_AVAILABLE, u8::from(v)]);
+        if IDS & (1 << id::SHARED_SUBSCRIPTION_AVAILABLE) != 0 {
+            if let Some(v) = self.shared_subscription_available {
+                put_u8(&mut w, id::SHARED_SUBSCRIPTION_AVAILABLE, u8::from(v));
+            }
         }
+        // As many bytes as the generic walk over `for_each` writes (the bytes themselves are
+        // compared with it in `one_pass_size_agrees_with_the_checks`).
         #[cfg(debug_assertions)]
-        {
-            // Same bytes as the generic walk over `for_each`.
-            let mut reference = BytesMut::new();
-            self.for_each(|property, value| {
-                reference.put_u8(property);
-                value.write(&mut reference);
-            });
-            debug_assert_eq!(
-                buf.get(start..),
-                Some(&reference[..]),
-                "write_entries and for_each disagree"
-            );
-        }
+        debug_assert_eq!(
+            room - w.remaining(),
+            self.written_len(),
+            "write_entries and for_each disagree"
+        );
+        debug_assert_eq!(w.remaining(), 0, "sized for another list");
     }
 
     /// Reads the `len` bytes of properties that follow a Property Length into `self` (empty),
@@ -1185,48 +1255,38 @@ impl PropertyValues {
     }
 }
 
+/// A property identifier and a Byte, in one write.
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn put_u8(w: &mut wire::SliceWriter<'_>, property: u8, v: u8) {
+    w.put(&[property, v]);
+}
+
 /// A property identifier and a Two Byte Integer, in one write.
-#[inline]
-fn put_u16(buf: &mut BytesMut, property: u8, v: u16) {
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn put_u16(w: &mut wire::SliceWriter<'_>, property: u8, v: u16) {
     let [a, b] = v.to_be_bytes();
-    buf.put_slice(&[property, a, b]);
+    w.put(&[property, a, b]);
 }
 
 /// A property identifier and a Four Byte Integer, in one write.
-#[inline]
-fn put_u32(buf: &mut BytesMut, property: u8, v: u32) {
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn put_u32(w: &mut wire::SliceWriter<'_>, property: u8, v: u32) {
     let [a, b, c, d] = v.to_be_bytes();
-    buf.put_slice(&[property, a, b, c, d]);
+    w.put(&[property, a, b, c, d]);
 }
 
 /// A property identifier and a UTF-8 Encoded String, the identifier and length prefix in one
 /// write.
-#[inline]
-fn put_string(buf: &mut BytesMut, property: u8, s: &MqttString) {
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn put_string(w: &mut wire::SliceWriter<'_>, property: u8, s: &MqttString) {
     // An `MqttString` is at most 65,535 bytes (checked when it is made): no truncation.
     let [a, b] = (s.len() as u16).to_be_bytes();
-    buf.put_slice(&[property, a, b]);
-    buf.put_slice(s.as_bytes());
-}
-
-/// The Variable Byte Integer encoding of `n` (at most [`MAX_VARINT`]) and its length.
-fn varint_bytes(n: u32) -> ([u8; 4], usize) {
-    let mut out = [0u8; 4];
-    let mut n = n & MAX_VARINT;
-    let mut len = 0;
-    for slot in &mut out {
-        let mut byte = (n & 0x7F) as u8;
-        n >>= 7;
-        if n > 0 {
-            byte |= 0x80;
-        }
-        *slot = byte;
-        len += 1;
-        if n == 0 {
-            break;
-        }
-    }
-    (out, len)
+    w.put(&[property, a, b]);
+    w.put(s.as_bytes());
 }
 
 fn once<T>(slot: &mut Option<T>, property: u8, value: T) -> Result<(), DecodeError> {
@@ -1325,16 +1385,33 @@ mod tests {
         for ctx in contexts {
             for p in samples() {
                 let checked = p.checked_len(ctx);
-                assert_eq!(p.valid_len(ctx), checked.clone().ok(), "{p:?} in {ctx:?}");
+                assert_eq!(
+                    p.valid_len::<ALL_IDS>(ctx),
+                    checked.clone().ok(),
+                    "{p:?} in {ctx:?}"
+                );
                 assert_eq!(p.content_len(ctx), checked, "{p:?} in {ctx:?}");
                 if let Ok(len) = checked {
                     accepted += 1;
                     let mut buf = BytesMut::from(&b"xy"[..]);
-                    p.write(&mut buf);
+                    p.write(ctx, &mut buf);
                     assert_eq!(buf.len(), 2 + p.wire_len(ctx).unwrap_or_default());
                     let mut r = Reader::new(buf.freeze().slice(2..));
                     assert_eq!(r.read_varint().ok(), u32::try_from(len).ok());
                     assert_eq!(r.remaining(), len);
+                    // The same bytes as the generic walk over `for_each`.
+                    let mut reference = BytesMut::new();
+                    p.for_each(|property, value| {
+                        reference.put_u8(property);
+                        value.write(&mut reference);
+                    });
+                    assert_eq!(r.peek_rest(), &reference[..], "{p:?}");
+                    // PUBLISH's own path writes the same bytes.
+                    if ctx == Context::Packet(PacketType::Publish) {
+                        let mut entries = BytesMut::new();
+                        Properties::from(p.clone()).write_entries(len, &mut entries);
+                        assert_eq!(&entries[..], &reference[..], "{p:?}");
+                    }
                 }
             }
         }

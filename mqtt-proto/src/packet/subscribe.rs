@@ -153,7 +153,8 @@ impl Subscribe {
     pub(super) fn write_body(&self, v: ProtocolVersion, buf: &mut BytesMut) {
         buf.put_u16(self.packet_id.get());
         if v.is_v5() {
-            self.properties.write(buf);
+            self.properties
+                .write(Context::Packet(PacketType::Subscribe), buf);
         }
         // Each filter's length prefix is written together with the options byte of the filter
         // before it: two writes per filter instead of three.
