@@ -351,13 +351,12 @@ impl Properties {
         }
     }
 
-    /// Writes the Property Length and the properties. Call [`Properties::wire_len`] with the
-    /// same `ctx` first.
+    /// Writes the Property Length and the properties. Call [`Properties::wire_len`] first.
     #[inline]
-    pub(crate) fn write(&self, ctx: Context, buf: &mut BytesMut) {
+    pub(crate) fn write(&self, buf: &mut BytesMut) {
         match &self.0 {
             None => buf.put_u8(0),
-            Some(values) => values.write(ctx, buf),
+            Some(values) => values.write(buf),
         }
     }
 
@@ -762,10 +761,25 @@ impl PropertyValues {
     }
 
     /// The size of the properties without the Property Length prefix if they are valid for `ctx`
-    /// (every rule of [`PropertyValues::checked_len`]), `None` if they are not. One pass: the
-    /// identifiers present are collected in a mask tested against the context's at the end.
-    #[inline(never)]
+    /// (every rule of [`PropertyValues::checked_len`]), `None` if they are not: the rules of
+    /// [`PropertyValues::measure`], the identifiers present tested against the context's, and
+    /// SUBSCRIBE's single Subscription Identifier.
+    #[inline]
     fn valid_len<const IDS: u64>(&self, ctx: Context) -> Option<usize> {
+        let (len, present, mut valid) = self.measure::<IDS>();
+        valid &= ctx != Context::Packet(PacketType::Subscribe)
+            || self.subscription_identifiers.len() <= 1;
+        let allowed = ALLOWED_IDS.get(ctx.index()).copied().unwrap_or(0);
+        valid &= present & !allowed == 0 && len <= MAX_VARINT as usize;
+        valid.then_some(len)
+    }
+
+    /// One pass over the fields: the size of the properties without the Property Length prefix,
+    /// the identifiers present (one bit each), and whether every value set is valid by the rules
+    /// that hold in any packet (no forbidden zero, a Binary Data length that fits, ...). A field
+    /// outside `IDS` that is set makes the list invalid.
+    #[inline(never)]
+    fn measure<const IDS: u64>(&self) -> (usize, u64, bool) {
         let mut present = 0u64;
         let mut len = 0usize;
         let mut valid = true;
@@ -821,8 +835,6 @@ impl PropertyValues {
         binary!(correlation_data, CORRELATION_DATA);
         if !self.subscription_identifiers.is_empty() {
             present |= 1 << id::SUBSCRIPTION_IDENTIFIER;
-            valid &= ctx != Context::Packet(PacketType::Subscribe)
-                || self.subscription_identifiers.len() == 1;
             for &v in &self.subscription_identifiers {
                 valid &= v != 0 && v <= MAX_VARINT;
                 len += 1 + varint_len(v);
@@ -875,9 +887,7 @@ impl PropertyValues {
             SHARED_SUBSCRIPTION_AVAILABLE,
             1
         );
-        let allowed = ALLOWED_IDS.get(ctx.index()).copied().unwrap_or(0);
-        valid &= present & !allowed == 0 && len <= MAX_VARINT as usize;
-        valid.then_some(len)
+        (len, present, valid)
     }
 
     /// Validates the properties for `ctx` field by field, reporting the first problem in
@@ -931,10 +941,9 @@ impl PropertyValues {
     }
 
     /// Writes the Property Length and the properties. Call [`PropertyValues::wire_len`] first.
-    fn write(&self, ctx: Context, buf: &mut BytesMut) {
-        // The length again (the list was validated for `ctx`): cheaper than a pass of its own,
-        // and no more code.
-        let len = self.valid_len::<ALL_IDS>(ctx).unwrap_or_default();
+    fn write(&self, buf: &mut BytesMut) {
+        // The length again (the list was validated): no more code than a pass of its own.
+        let (len, _, _) = self.measure::<ALL_IDS>();
         wire::write_varint(buf, u32::try_from(len).unwrap_or(MAX_VARINT));
         self.write_entries::<ALL_IDS>(wire::append(buf, len));
     }
@@ -1394,7 +1403,7 @@ mod tests {
                 if let Ok(len) = checked {
                     accepted += 1;
                     let mut buf = BytesMut::from(&b"xy"[..]);
-                    p.write(ctx, &mut buf);
+                    p.write(&mut buf);
                     assert_eq!(buf.len(), 2 + p.wire_len(ctx).unwrap_or_default());
                     let mut r = Reader::new(buf.freeze().slice(2..));
                     assert_eq!(r.read_varint().ok(), u32::try_from(len).ok());

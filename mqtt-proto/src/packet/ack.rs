@@ -36,7 +36,7 @@ pub(crate) fn body_len<A: Ack>(ack: &A, v: ProtocolVersion) -> Result<usize, Enc
 
 pub(crate) fn write_body<A: Ack>(ack: &A, v: ProtocolVersion, buf: &mut BytesMut) {
     let (packet_id, reason_code, props) = ack.parts();
-    write_parts(A::TYPE, packet_id, reason_code, props, v, buf);
+    write_parts(packet_id, reason_code, props, v, buf);
 }
 
 pub(crate) fn decode_body<A: Ack>(v: ProtocolVersion, r: &mut Reader) -> Result<A, DecodeError> {
@@ -80,7 +80,6 @@ fn parts_len(
 }
 
 fn write_parts(
-    packet_type: PacketType,
     packet_id: PacketId,
     reason_code: ReasonCode,
     props: &Properties,
@@ -89,7 +88,7 @@ fn write_parts(
 ) {
     buf.put_u16(packet_id.get());
     if v.is_v5() {
-        write_reason_body(packet_type, reason_code, props, buf);
+        write_reason_body(reason_code, props, buf);
     }
 }
 

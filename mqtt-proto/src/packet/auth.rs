@@ -42,7 +42,7 @@ impl Auth {
     }
 
     pub(super) fn write_body(&self, buf: &mut BytesMut) {
-        write_reason_body(PacketType::Auth, self.reason_code, &self.properties, buf);
+        write_reason_body(self.reason_code, &self.properties, buf);
     }
 
     pub(super) fn decode_body(r: &mut Reader) -> Result<Self, DecodeError> {

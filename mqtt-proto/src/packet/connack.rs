@@ -59,8 +59,7 @@ impl ConnAck {
         buf.put_u8(u8::from(self.session_present));
         if v.is_v5() {
             buf.put_u8(self.reason_code.0);
-            self.properties
-                .write(Context::Packet(PacketType::ConnAck), buf);
+            self.properties.write(buf);
         } else {
             buf.put_u8(self.reason_code.connect_return_code().unwrap_or(0));
         }

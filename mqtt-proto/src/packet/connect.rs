@@ -117,13 +117,12 @@ impl Connect {
         buf.put_u8(self.flags());
         buf.put_u16(self.keep_alive);
         if v.is_v5() {
-            self.properties
-                .write(Context::Packet(PacketType::Connect), buf);
+            self.properties.write(buf);
         }
         wire::write_string(buf, &self.client_id);
         if let Some(will) = &self.will {
             if v.is_v5() {
-                will.properties.write(Context::Will, buf);
+                will.properties.write(buf);
             }
             wire::write_string(buf, will.topic.as_mqtt_str());
             wire::write_binary(buf, &will.payload);

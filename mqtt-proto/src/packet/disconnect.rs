@@ -52,12 +52,7 @@ impl Disconnect {
 
     pub(super) fn write_body(&self, v: ProtocolVersion, buf: &mut BytesMut) {
         if v.is_v5() {
-            write_reason_body(
-                PacketType::Disconnect,
-                self.reason_code,
-                &self.properties,
-                buf,
-            );
+            write_reason_body(self.reason_code, &self.properties, buf);
         }
     }
 

@@ -672,18 +672,13 @@ fn reason_body_len(
     )
 }
 
-fn write_reason_body(
-    packet_type: PacketType,
-    reason_code: ReasonCode,
-    props: &Properties,
-    buf: &mut BytesMut,
-) {
+fn write_reason_body(reason_code: ReasonCode, props: &Properties, buf: &mut BytesMut) {
     let empty = props.is_empty();
     if reason_code != ReasonCode::SUCCESS || !empty {
         buf.put_u8(reason_code.0);
     }
     if !empty {
-        props.write(Context::Packet(packet_type), buf);
+        props.write(buf);
     }
 }
 

@@ -115,7 +115,7 @@ impl Subscribe {
         let body = self.body_len(v)?;
         let first = ((PacketType::Subscribe as u8) << 4) | 0b0010;
         super::write_frame(first, body, max_packet_size, buf, |buf| {
-            self.write_body(v, buf)
+            self.write_body(v, body, buf)
         })
     }
 
@@ -150,28 +150,20 @@ impl Subscribe {
     }
 
     #[inline]
-    pub(super) fn write_body(&self, v: ProtocolVersion, buf: &mut BytesMut) {
+    /// Writes the `body` bytes ([`Subscribe::body_len`]) after the fixed header.
+    pub(super) fn write_body(&self, v: ProtocolVersion, body: usize, buf: &mut BytesMut) {
+        let start = buf.len();
         buf.put_u16(self.packet_id.get());
         if v.is_v5() {
-            self.properties
-                .write(Context::Packet(PacketType::Subscribe), buf);
+            self.properties.write(buf);
         }
-        // Each filter's length prefix is written together with the options byte of the filter
-        // before it: two writes per filter instead of three.
-        let mut filters = self.filters.iter();
-        let Some((first, options)) = filters.next() else {
-            return;
-        };
-        buf.put_slice(&string_prefix(first));
-        buf.put_slice(first.as_mqtt_str().as_bytes());
-        let mut options_before = options.to_byte();
-        for (filter, options) in filters {
-            let [hi, lo] = string_prefix(filter);
-            buf.put_slice(&[options_before, hi, lo]);
-            buf.put_slice(filter.as_mqtt_str().as_bytes());
-            options_before = options.to_byte();
+        // The filters through one writer: no `memcpy` call per filter.
+        let mut w = wire::append(buf, (start + body).saturating_sub(buf.len()));
+        for (filter, options) in &self.filters {
+            w.put_string(filter.as_mqtt_str());
+            w.put(&[options.to_byte()]);
         }
-        buf.put_u8(options_before);
+        debug_assert_eq!(w.remaining(), 0, "body_len disagrees with write_body");
     }
 
     pub(super) fn decode_body(v: ProtocolVersion, r: &mut Reader) -> Result<Self, DecodeError> {
@@ -201,13 +193,6 @@ impl Subscribe {
             properties,
         })
     }
-}
-
-/// The length prefix of a filter on the wire.
-#[inline]
-fn string_prefix(filter: &TopicFilter) -> [u8; 2] {
-    // An `MqttString` is at most 65,535 bytes (checked when it is made): no truncation.
-    (filter.as_mqtt_str().len() as u16).to_be_bytes()
 }
 
 /// The number of (string, options byte) entries in a SUBSCRIBE payload, to allocate the filter

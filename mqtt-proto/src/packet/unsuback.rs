@@ -71,8 +71,7 @@ impl UnsubAck {
     pub(super) fn write_body(&self, v: ProtocolVersion, buf: &mut BytesMut) {
         buf.put_u16(self.packet_id.get());
         if v.is_v5() {
-            self.properties
-                .write(Context::Packet(PacketType::UnsubAck), buf);
+            self.properties.write(buf);
             for code in &self.reason_codes {
                 buf.put_u8(code.0);
             }

@@ -56,8 +56,7 @@ impl Unsubscribe {
     pub(super) fn write_body(&self, v: ProtocolVersion, buf: &mut BytesMut) {
         buf.put_u16(self.packet_id.get());
         if v.is_v5() {
-            self.properties
-                .write(Context::Packet(PacketType::Unsubscribe), buf);
+            self.properties.write(buf);
         }
         for filter in &self.filters {
             wire::write_string(buf, filter.as_mqtt_str());
