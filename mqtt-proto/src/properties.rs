@@ -360,10 +360,11 @@ impl Properties {
         }
     }
 
-    /// Writes the properties without the Property Length (the caller wrote `content_len`,
-    /// from [`Properties::content_len`]).
+    /// Writes a PUBLISH's properties without the Property Length (the caller wrote
+    /// `content_len`, from [`Properties::content_len`] for PUBLISH: the fields PUBLISH cannot
+    /// carry are known to be unset and are not looked at).
     #[cfg_attr(not(target_arch = "wasm32"), inline)]
-    pub(crate) fn write_entries(&self, content_len: usize, buf: &mut BytesMut) {
+    pub(crate) fn write_publish_entries(&self, content_len: usize, buf: &mut BytesMut) {
         if let Some(values) = &self.0 {
             debug_assert_eq!(values.written_len(), content_len, "content_len");
             values.write_entries::<PUBLISH_IDS>(wire::append(buf, content_len));
@@ -1418,7 +1419,7 @@ mod tests {
                     // PUBLISH's own path writes the same bytes.
                     if ctx == Context::Packet(PacketType::Publish) {
                         let mut entries = BytesMut::new();
-                        Properties::from(p.clone()).write_entries(len, &mut entries);
+                        Properties::from(p.clone()).write_publish_entries(len, &mut entries);
                         assert_eq!(&entries[..], &reference[..], "{p:?}");
                     }
                 }

@@ -96,7 +96,7 @@ impl Publish {
             (None, false) => {}
         }
         if v5 {
-            self.properties.write_entries(props, buf);
+            self.properties.write_publish_entries(props, buf);
         }
         buf.put_slice(&self.payload);
         debug_assert_eq!(buf.len() - start, total, "sizes disagrees with encode");
