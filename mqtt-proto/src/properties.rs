@@ -363,10 +363,10 @@ impl Properties {
     /// Writes a PUBLISH's properties without the Property Length (the caller wrote
     /// `content_len`, from [`Properties::content_len`] for PUBLISH: the fields PUBLISH cannot
     /// carry are known to be unset and are not looked at).
-    #[cfg_attr(not(target_arch = "wasm32"), inline)]
+    #[inline]
     pub(crate) fn write_publish_entries(&self, content_len: usize, buf: &mut BytesMut) {
         if let Some(values) = &self.0 {
-            debug_assert_eq!(values.written_len(), content_len, "content_len");
+            // `write_entries` checks (debug) that it fills exactly `content_len` bytes.
             values.write_entries::<PUBLISH_IDS>(wire::append(buf, content_len));
         }
     }
@@ -1266,23 +1266,20 @@ impl PropertyValues {
 }
 
 /// A property identifier and a Byte, in one write.
-#[cfg_attr(not(target_arch = "wasm32"), inline)]
-#[cfg_attr(target_arch = "wasm32", inline(never))]
+#[inline]
 fn put_u8(w: &mut wire::SliceWriter<'_>, property: u8, v: u8) {
     w.put(&[property, v]);
 }
 
 /// A property identifier and a Two Byte Integer, in one write.
-#[cfg_attr(not(target_arch = "wasm32"), inline)]
-#[cfg_attr(target_arch = "wasm32", inline(never))]
+#[inline]
 fn put_u16(w: &mut wire::SliceWriter<'_>, property: u8, v: u16) {
     let [a, b] = v.to_be_bytes();
     w.put(&[property, a, b]);
 }
 
 /// A property identifier and a Four Byte Integer, in one write.
-#[cfg_attr(not(target_arch = "wasm32"), inline)]
-#[cfg_attr(target_arch = "wasm32", inline(never))]
+#[inline]
 fn put_u32(w: &mut wire::SliceWriter<'_>, property: u8, v: u32) {
     let [a, b, c, d] = v.to_be_bytes();
     w.put(&[property, a, b, c, d]);
@@ -1290,8 +1287,7 @@ fn put_u32(w: &mut wire::SliceWriter<'_>, property: u8, v: u32) {
 
 /// A property identifier and a UTF-8 Encoded String, the identifier and length prefix in one
 /// write.
-#[cfg_attr(not(target_arch = "wasm32"), inline)]
-#[cfg_attr(target_arch = "wasm32", inline(never))]
+#[inline]
 fn put_string(w: &mut wire::SliceWriter<'_>, property: u8, s: &MqttString) {
     // An `MqttString` is at most 65,535 bytes (checked when it is made): no truncation.
     let [a, b] = (s.len() as u16).to_be_bytes();
