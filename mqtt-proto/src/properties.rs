@@ -943,7 +943,7 @@ impl PropertyValues {
 
     /// Writes the Property Length and the properties. Call [`PropertyValues::wire_len`] first.
     fn write(&self, buf: &mut BytesMut) {
-        // The length again (the list was validated): no more code than a pass of its own.
+        // The length again, from the validation's own pass (the list was validated).
         let (len, _, _) = self.measure::<ALL_IDS>();
         wire::write_varint(buf, u32::try_from(len).unwrap_or(MAX_VARINT));
         self.write_entries::<ALL_IDS>(wire::append(buf, len));
