@@ -342,7 +342,7 @@ impl Properties {
     }
 
     /// Validates the properties for `ctx` and returns the size of the properties on the wire,
-    /// without the Property Length prefix (for [`Properties::write_with_len`]).
+    /// without the Property Length prefix (for [`Properties::write_publish_entries`]).
     #[inline]
     pub(crate) fn content_len(&self, ctx: Context) -> Result<usize, EncodeError> {
         match &self.0 {

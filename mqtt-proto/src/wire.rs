@@ -1,5 +1,5 @@
 //! Wire primitives (MQTT 5.0 section 1.5): a bounds-checked [`Reader`] over a received frame, and
-//! writers: into a [`BytesMut`], and a [`SliceWriter`] over bytes appended beforehand.
+//! writers: into a [`BytesMut`], and (crate-internal) a `SliceWriter` over bytes appended beforehand.
 //!
 //! Reading never panics: a field that runs past the end of the data is [`DecodeError::Truncated`].
 //! Strings and binary data are returned as zero-copy slices of the frame.
